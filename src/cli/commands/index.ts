@@ -1,0 +1,6 @@
+/** The CLI's subcommands, one module each. Add a line here to add a command. */
+import type { Command } from 'commander';
+
+export type RegisterCommand = (program: Command) => void;
+
+export const COMMANDS: RegisterCommand[] = [];

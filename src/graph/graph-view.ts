@@ -1,0 +1,52 @@
+/**
+ * The read interface detectors and chains use on the temporal graph. The
+ * in-memory graph implements it; matchers never touch graphology directly, so
+ * the occurrence storage can stay columnar and compact.
+ */
+import type { NodeRef } from './facts.js';
+import type { EdgeKind, NodeKind, Scalar } from './schema.js';
+
+/**
+ * One edge (kind, from, to) and its occurrences, sorted by time (ties keep
+ * arrival order). Occurrences are addressed by index so that no object is
+ * allocated per occurrence on the hot path.
+ */
+export interface EdgeHandle {
+  readonly kind: EdgeKind;
+  readonly from: NodeRef;
+  readonly to: NodeRef;
+  /** Number of occurrences. */
+  readonly size: number;
+  /** Time (epoch ms) of occurrence i. */
+  time(i: number): number;
+  /** Raw event id of occurrence i. */
+  eventId(i: number): string;
+  /** Property of occurrence i; null when absent. */
+  prop(i: number, name: string): Scalar;
+  /** Index of the first occurrence with time >= t (size when none). */
+  lowerBound(t: number): number;
+  /** Index of the first occurrence with time > t (size when none). */
+  upperBound(t: number): number;
+}
+
+/** Read-only view of the temporal graph. */
+export interface TemporalGraphView {
+  /** Canonical key of an entity named by key or alias (a user's object id), or undefined. */
+  resolve(kind: NodeKind, keyOrAlias: string): string | undefined;
+  /** Whether the node exists. */
+  hasNode(ref: NodeRef): boolean;
+  /** Properties of a node (key included), or undefined when absent. */
+  nodeProps(ref: NodeRef): Readonly<Record<string, Scalar>> | undefined;
+  /** Every node of a kind. */
+  nodesOfKind(kind: NodeKind): Iterable<NodeRef>;
+  /** Edges of a kind leaving a node. */
+  outEdges(ref: NodeRef, kind: EdgeKind): readonly EdgeHandle[];
+  /** Edges of a kind entering a node. */
+  inEdges(ref: NodeRef, kind: EdgeKind): readonly EdgeHandle[];
+  /** The edge of a kind between two nodes, if any. */
+  edge(kind: EdgeKind, from: NodeRef, to: NodeRef): EdgeHandle | undefined;
+  /** Every edge of a kind. */
+  edgesOfKind(kind: EdgeKind): Iterable<EdgeHandle>;
+  /** Earliest and latest occurrence time in the graph, or null when empty. */
+  timeSpan(): { first: number; last: number } | null;
+}

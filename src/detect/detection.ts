@@ -1,0 +1,59 @@
+/**
+ * A detection: one output row of a detector, with the graph nodes it binds
+ * and the raw events behind each matched clause. Batch runs, the streaming
+ * engine, the detection store and chains all speak this shape.
+ */
+import { createHash } from 'node:crypto';
+import type { NodeRef } from '../graph/facts.js';
+import type { CompiledPattern } from './compile.js';
+import type { Value } from './expr/ast.js';
+
+/** Raw events behind one clause of a detection. */
+export interface Evidence {
+  /** Clause variable (e.g. "reg"). */
+  readonly clause: string;
+  readonly role: 'match' | 'exists' | 'aggregate';
+  readonly edge: string;
+  readonly eventIds: readonly string[];
+}
+
+export interface Detection {
+  readonly detector: string;
+  /** Stable identity: the same row of the same detector always has the same id. */
+  readonly id: string;
+  /** Output row; time columns hold epoch ms (formatRow renders ISO 8601). */
+  readonly row: Readonly<Record<string, Value>>;
+  /** When the row became true: latest time among its matched occurrences. */
+  readonly time: number;
+  /** Earliest time among its matched occurrences. */
+  readonly firstTime: number;
+  /** Graph nodes the row involves (node variables of the pattern). */
+  readonly entities: readonly NodeRef[];
+  readonly evidence: readonly Evidence[];
+}
+
+/** Stable JSON: object keys sorted, so equal values always give equal text. */
+export function stableJson(v: unknown): string {
+  if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null';
+  if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
+  const o = v as Record<string, unknown>;
+  return `{${Object.keys(o)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${stableJson(o[k])}`)
+    .join(',')}}`;
+}
+
+/** The id of a detection: detector id plus a hash of its identity key. */
+export function detectionId(detector: string, identity: string): string {
+  return `${detector}:${createHash('sha256').update(identity).digest('base64url').slice(0, 22)}`;
+}
+
+/** Renders a row for output: time columns as ISO 8601 UTC, in the pattern's column order. */
+export function formatRow(p: CompiledPattern, row: Readonly<Record<string, Value>>): Record<string, Value> {
+  const out: Record<string, Value> = {};
+  for (const c of p.project) {
+    const v = row[c.name] ?? null;
+    out[c.name] = c.isTime && typeof v === 'number' && Number.isFinite(v) ? new Date(v).toISOString() : v;
+  }
+  return out;
+}

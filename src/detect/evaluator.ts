@@ -1,0 +1,571 @@
+/**
+ * The in-memory pattern evaluator: walks the temporal graph clause by clause,
+ * binding occurrences found by binary search on each edge's time-sorted
+ * occurrences, then applies exists/absent/aggregate clauses, grouping and
+ * projection. The batch runner calls it over a range; the streaming engine
+ * calls it seeded with one new occurrence or with some node variables fixed.
+ */
+import { IdgraphError } from '../errors.js';
+import type { NodeRef } from '../graph/facts.js';
+import type { EdgeHandle, TemporalGraphView } from '../graph/graph-view.js';
+import { canonicalKey } from '../graph/node-keys.js';
+import { createAccumulator, type Accumulator } from './aggregates.js';
+import type { CompiledClause, CompiledPattern } from './compile.js';
+import { detectionId, stableJson, type Detection, type Evidence } from './detection.js';
+import { exprVariables, type Expr, type Value } from './expr/ast.js';
+import { compileExpr, type Getter, type Scope } from './expr/evaluate.js';
+import { isEmpty, toText } from './expr/kql.js';
+
+/** How one evaluation is bounded. */
+export interface EvaluationOptions {
+  /** The run's start and end, epoch ms, inclusive (±Infinity for unbounded). */
+  readonly start: number;
+  readonly end: number;
+  /** Parameter overrides (durations in ms). */
+  readonly params?: Readonly<Record<string, Value>>;
+  /** Judge each anchor with the streaming rule (pattern.streaming start/end from the anchor). */
+  readonly anchored?: boolean;
+  /** Node variables fixed in advance (streaming re-evaluation of one partition). */
+  readonly prebound?: Readonly<Record<string, NodeRef>>;
+  /** One occurrence that a match clause must bind (streaming delta evaluation). */
+  readonly seed?: { readonly clause: string; readonly edge: EdgeHandle; readonly index: number };
+}
+
+/** Evidence event ids kept per clause of one detection, so a noisy row cannot grow without bound. */
+const EVIDENCE_CAP = 50;
+
+interface Frame {
+  nodes: (NodeRef | null)[];
+  edges: (EdgeHandle | null)[];
+  idx: number[];
+  aggs: (Record<string, Value> | null)[];
+  params: Record<string, Value>;
+}
+
+interface Check {
+  readonly test: Getter<Frame>;
+  readonly needs: ReadonlySet<string>;
+}
+
+interface PreparedClause {
+  readonly c: CompiledClause;
+  readonly slot: number;
+  readonly fromSlot: number | null;
+  readonly toSlot: number | null;
+  readonly fromKey: Getter<Frame> | null;
+  readonly toKey: Getter<Frame> | null;
+  readonly local: readonly Getter<Frame>[];
+  readonly cross: readonly Getter<Frame>[];
+  readonly windowFrom: Getter<Frame> | null;
+  readonly windowTo: Getter<Frame> | null;
+  readonly collapse: readonly Getter<Frame>[] | null;
+  readonly compute: readonly { name: string; arg: Getter<Frame> | null; make: () => Accumulator }[];
+  /** Variables this clause binds (its own and its endpoints' node variables). */
+  readonly binds: ReadonlySet<string>;
+}
+
+/** A pattern prepared for evaluation on one graph view: slots assigned and expressions compiled. */
+export class PreparedPattern {
+  readonly p: CompiledPattern;
+  private readonly view: TemporalGraphView;
+  private readonly nodeSlot = new Map<string, number>();
+  private readonly occSlot = new Map<string, number>();
+  private readonly clauses = new Map<string, PreparedClause>();
+  private readonly checks: Check[] = [];
+  private readonly lateChecks: Getter<Frame>[] = [];
+  private readonly projectors: { name: string; get: Getter<Frame> }[];
+  private readonly groupBy: { name: string; get: Getter<Frame> }[];
+  private readonly groupAggs: { name: string; arg: Getter<Frame> | null; make: () => Accumulator }[];
+  private readonly postGroup: { name: string; get: Getter<Record<string, Value>> }[];
+  private readonly streamStart: Getter<Frame> | null;
+  private readonly streamEnd: Getter<Frame> | null;
+  private readonly planCache = new Map<string, PreparedClause[]>();
+  /** Node variables bound by match clauses (the row's entities). */
+  readonly outerNodeVars: readonly string[];
+
+  constructor(p: CompiledPattern, view: TemporalGraphView) {
+    this.p = p;
+    this.view = view;
+    for (const v of p.nodeVars.keys()) this.nodeSlot.set(v, this.nodeSlot.size);
+    const all = [...p.match, ...p.exists, ...p.absent, ...p.aggregate];
+    for (const c of all) this.occSlot.set(c.as, this.occSlot.size);
+    const scope = this.scope();
+    for (const c of all) this.clauses.set(c.as, this.prepareClause(c, scope));
+    const outer = new Set<string>();
+    for (const c of p.match) for (const e of [c.from, c.to]) if (e.var) outer.add(e.var);
+    this.outerNodeVars = [...outer];
+
+    const aggVars = new Set(p.aggregate.map((c) => c.as));
+    const needsOf = (e: Expr): Set<string> => this.needs(e);
+    for (const c of p.match) for (const e of c.cross) this.checks.push({ test: compileExpr(e, scope), needs: needsOf(e) });
+    for (const e of p.where) {
+      const needs = needsOf(e);
+      if ([...needs].some((v) => aggVars.has(v))) this.lateChecks.push(compileExpr(e, scope));
+      else this.checks.push({ test: compileExpr(e, scope), needs });
+    }
+    for (const t of p.temporal) {
+      const a = this.occSlot.get(t.first)!;
+      const b = this.occSlot.get(t.then)!;
+      const { min, max, maxInclusive } = t;
+      this.checks.push({
+        needs: new Set([t.first, t.then]),
+        test: (f) => {
+          const d = f.edges[b]!.time(f.idx[b]!) - f.edges[a]!.time(f.idx[a]!);
+          return d >= min && (max === undefined || (maxInclusive ? d <= max : d < max));
+        },
+      });
+    }
+    this.projectors = p.group ? [] : p.project.map((c) => ({ name: c.name, get: compileExpr(c.expr, scope) }));
+    this.groupBy = p.group ? p.group.by.map((c) => ({ name: c.name, get: compileExpr(c.expr, scope) })) : [];
+    this.groupAggs = p.group
+      ? p.group.aggregate.map((c) => ({
+          name: c.name,
+          arg: c.spec.arg ? compileExpr(c.spec.arg, scope) : null,
+          make: () => createAccumulator(c.spec),
+        }))
+      : [];
+    const columnScope: Scope<Record<string, Value>> = {
+      prop: () => () => null,
+      param: (name) => () => p.params[name] ?? null,
+      column: (name) => (row) => row[name] ?? null,
+    };
+    this.postGroup = p.group ? p.project.map((c) => ({ name: c.name, get: compileExpr(c.expr, columnScope) })) : [];
+    this.streamStart = p.streaming?.start ? compileExpr(p.streaming.start, scope) : null;
+    this.streamEnd = p.streaming?.end ? compileExpr(p.streaming.end, scope) : null;
+  }
+
+  /** Variables (clause and node) an expression needs bound. */
+  private needs(e: Expr): Set<string> {
+    return exprVariables(e);
+  }
+
+  private scope(): Scope<Frame> {
+    const view = this.view;
+    const aggregateNames = new Map(this.p.aggregate.map((c) => [c.as, new Set(c.compute.map((x) => x.name))]));
+    return {
+      prop: (variable, prop) => {
+        const occ = this.occSlot.get(variable);
+        if (occ !== undefined) {
+          const computed = aggregateNames.get(variable);
+          if (computed?.has(prop)) return (f) => f.aggs[occ]?.[prop] ?? null;
+          if (prop === 'time') return (f) => f.edges[occ]!.time(f.idx[occ]!);
+          if (prop === 'eventId') return (f) => f.edges[occ]!.eventId(f.idx[occ]!);
+          return (f) => f.edges[occ]!.prop(f.idx[occ]!, prop);
+        }
+        const node = this.nodeSlot.get(variable);
+        if (node === undefined) throw new IdgraphError('INVALID_DETECTOR', `unknown variable ${variable}`);
+        if (prop === 'key') return (f) => f.nodes[node]!.key;
+        return (f) => view.nodeProps(f.nodes[node]!)?.[prop] ?? null;
+      },
+      param: (name) => (f) => f.params[name] ?? null,
+      column: (name) => {
+        throw new IdgraphError('INVALID_DETECTOR', `column ${name} used before group`);
+      },
+    };
+  }
+
+  private prepareClause(c: CompiledClause, scope: Scope<Frame>): PreparedClause {
+    const binds = new Set<string>([c.as]);
+    const endpointSlot = (e: CompiledClause['from']): number | null => {
+      if (e.var === undefined) return null;
+      binds.add(e.var);
+      return this.nodeSlot.get(e.var)!;
+    };
+    return {
+      c,
+      slot: this.occSlot.get(c.as)!,
+      fromSlot: endpointSlot(c.from),
+      toSlot: endpointSlot(c.to),
+      fromKey: c.from.type === 'key' ? compileExpr(c.from.key, scope) : null,
+      toKey: c.to.type === 'key' ? compileExpr(c.to.key, scope) : null,
+      local: c.local.map((e) => compileExpr(e, scope)),
+      cross: c.cross.map((e) => compileExpr(e, scope)),
+      windowFrom: c.window?.from ? compileExpr(c.window.from, scope) : null,
+      windowTo: c.window?.to ? compileExpr(c.window.to, scope) : null,
+      collapse: c.collapse ? c.collapse.map((e) => compileExpr(e, scope)) : null,
+      compute: c.compute.map((x) => ({
+        name: x.name,
+        arg: x.spec.arg ? compileExpr(x.spec.arg, scope) : null,
+        make: () => createAccumulator(x.spec),
+      })),
+      binds,
+    };
+  }
+
+  /** Orders match clauses: seed or anchor first, then each next clause sharing a bound node when one does. */
+  private plan(first: string | undefined, prebound: readonly string[]): PreparedClause[] {
+    const cacheKey = `${first ?? ''}|${prebound.join(',')}`;
+    const cached = this.planCache.get(cacheKey);
+    if (cached) return cached;
+    const remaining = this.p.match.map((c) => this.clauses.get(c.as)!);
+    const bound = new Set(prebound);
+    const order: PreparedClause[] = [];
+    const take = (pc: PreparedClause): void => {
+      order.push(pc);
+      remaining.splice(remaining.indexOf(pc), 1);
+      for (const v of pc.binds) bound.add(v);
+    };
+    if (first) take(remaining.find((pc) => pc.c.as === first)!);
+    while (remaining.length > 0) {
+      const connected = remaining.find(
+        (pc) => (pc.c.from.var && bound.has(pc.c.from.var)) || (pc.c.to.var && bound.has(pc.c.to.var)),
+      );
+      take(connected ?? remaining[0]!);
+    }
+    this.planCache.set(cacheKey, order);
+    return order;
+  }
+
+  private resolveEndpoint(
+    f: Frame,
+    e: CompiledClause['from'],
+    slot: number | null,
+    key: Getter<Frame> | null,
+  ): NodeRef | null | 'none' {
+    if (key && e.type === 'key') {
+      const raw = key(f);
+      if (isEmpty(raw)) return 'none';
+      const canonical = this.view.resolve(e.kind, canonicalKey(e.kind, toText(raw)));
+      if (canonical === undefined) return 'none';
+      const ref: NodeRef = { kind: e.kind, key: canonical };
+      if (slot !== null) {
+        const cur = f.nodes[slot];
+        if (cur && (cur.kind !== ref.kind || cur.key !== ref.key)) return 'none';
+      }
+      return ref;
+    }
+    return slot === null ? null : f.nodes[slot] ?? null;
+  }
+
+  /** Bounds of a clause's occurrences for the current frame: [lo, hi] with inclusivity, or null when empty. */
+  private bounds(f: Frame, pc: PreparedClause): { lo: number; loIn: boolean; hi: number; hiIn: boolean } | null {
+    let lo = -Infinity;
+    let loIn = true;
+    let hi = Infinity;
+    let hiIn = true;
+    if (pc.c.range === 'run') {
+      lo = f.params.start as number;
+      hi = f.params.end as number;
+    }
+    const w = pc.c.window;
+    if (w) {
+      if (pc.windowFrom) {
+        const v = pc.windowFrom(f);
+        if (typeof v !== 'number') return null;
+        if (v > lo || (v === lo && !w.fromInclusive)) {
+          lo = v;
+          loIn = w.fromInclusive;
+        }
+      }
+      if (pc.windowTo) {
+        const v = pc.windowTo(f);
+        if (typeof v !== 'number') return null;
+        if (v < hi || (v === hi && !w.toInclusive)) {
+          hi = v;
+          hiIn = w.toInclusive;
+        }
+      }
+    }
+    return { lo, loIn, hi, hiIn };
+  }
+
+  /** Edges a clause may bind given the frame, each with the node slots it would newly bind. */
+  private candidateEdges(f: Frame, pc: PreparedClause): readonly EdgeHandle[] {
+    const c = pc.c;
+    const from = this.resolveEndpoint(f, c.from, pc.fromSlot, pc.fromKey);
+    const to = this.resolveEndpoint(f, c.to, pc.toSlot, pc.toKey);
+    if (from === 'none' || to === 'none') return [];
+    let edges: readonly EdgeHandle[];
+    if (from && to) {
+      const e = this.view.edge(c.edge, from, to);
+      edges = e ? [e] : [];
+    } else if (from) edges = this.view.outEdges(from, c.edge);
+    else if (to) edges = this.view.inEdges(to, c.edge);
+    else edges = [...this.view.edgesOfKind(c.edge)];
+    const fromKinds = c.from.var ? this.p.nodeVars.get(c.from.var) : undefined;
+    const toKinds = c.to.var ? this.p.nodeVars.get(c.to.var) : undefined;
+    if ((!from && fromKinds) || (!to && toKinds)) {
+      edges = edges.filter((e) => (from || !fromKinds || fromKinds.has(e.from.kind)) && (to || !toKinds || toKinds.has(e.to.kind)));
+    }
+    return edges;
+  }
+
+  /**
+   * Calls visit for every occurrence of a clause that fits the frame (bounds, local and cross predicates),
+   * with the clause's slots set. Returns false to stop early.
+   */
+  private forEachOccurrence(
+    f: Frame,
+    pc: PreparedClause,
+    withCross: boolean,
+    visit: () => boolean | void,
+    only?: { edge: EdgeHandle; index: number },
+  ): void {
+    const b = this.bounds(f, pc);
+    if (!b) return;
+    const edges = this.candidateEdges(f, pc);
+    const { slot, fromSlot, toSlot } = pc;
+    const savedFrom = fromSlot === null ? null : f.nodes[fromSlot]!;
+    const savedTo = toSlot === null ? null : f.nodes[toSlot]!;
+    try {
+      for (const edge of edges) {
+        if (only && edge !== only.edge) continue;
+        if (fromSlot !== null) {
+          if (savedFrom && (savedFrom.key !== edge.from.key || savedFrom.kind !== edge.from.kind)) continue;
+          f.nodes[fromSlot] = edge.from;
+        }
+        if (toSlot !== null) {
+          if (savedTo && (savedTo.key !== edge.to.key || savedTo.kind !== edge.to.kind)) continue;
+          f.nodes[toSlot] = edge.to;
+        }
+        let i = b.loIn ? edge.lowerBound(b.lo) : edge.upperBound(b.lo);
+        let stop = b.hiIn ? edge.upperBound(b.hi) : edge.lowerBound(b.hi);
+        if (only) {
+          if (only.index < i || only.index >= stop) continue;
+          i = only.index;
+          stop = only.index + 1;
+        }
+        f.edges[slot] = edge;
+        occurrences: for (; i < stop; i++) {
+          f.idx[slot] = i;
+          for (const t of pc.local) if (t(f) !== true) continue occurrences;
+          if (withCross) for (const t of pc.cross) if (t(f) !== true) continue occurrences;
+          if (visit() === false) return;
+        }
+      }
+    } finally {
+      if (fromSlot !== null) f.nodes[fromSlot] = savedFrom;
+      if (toSlot !== null) f.nodes[toSlot] = savedTo;
+      f.edges[slot] = null;
+    }
+  }
+
+  /** Evaluates the pattern and returns its detections (rows deduplicated, evidence merged). */
+  evaluate(opts: EvaluationOptions): Detection[] {
+    const p = this.p;
+    const params: Record<string, Value> = { ...p.params, ...(opts.params ?? {}), start: opts.start, end: opts.end };
+    const f: Frame = {
+      nodes: new Array(this.nodeSlot.size).fill(null),
+      edges: new Array(this.occSlot.size).fill(null),
+      idx: new Array(this.occSlot.size).fill(0),
+      aggs: new Array(this.occSlot.size).fill(null),
+      params,
+    };
+    const prebound = Object.keys(opts.prebound ?? {}).sort();
+    for (const v of prebound) {
+      const slot = this.nodeSlot.get(v);
+      if (slot === undefined) throw new IdgraphError('BAD_INPUT', `detector ${p.id}: no node variable ${v}`);
+      f.nodes[slot] = opts.prebound![v]!;
+    }
+    const anchor = opts.anchored ? p.streaming?.anchor : undefined;
+    if (opts.seed && anchor && opts.seed.clause !== anchor) {
+      throw new IdgraphError('UNSUPPORTED_CONSTRUCT', `detector ${p.id}: a seed must be the streaming anchor '${anchor}'`);
+    }
+    const order = this.plan(opts.seed?.clause ?? anchor, prebound);
+    // Checks become due at the first step where everything they read is bound.
+    const boundAt: Set<string>[] = [];
+    const bound = new Set<string>(prebound);
+    for (const pc of order) {
+      for (const v of pc.binds) bound.add(v);
+      boundAt.push(new Set(bound));
+    }
+    const due: Check[][] = order.map(() => []);
+    for (const ch of this.checks) {
+      const step = boundAt.findIndex((s) => [...ch.needs].every((v) => s.has(v)));
+      due[step === -1 ? order.length - 1 : step]!.push(ch);
+    }
+
+    const out = new Map<string, Detection>();
+    const groups = new Map<string, { row: Record<string, Value>; accs: Accumulator[]; time: number; first: number; entities: Map<string, NodeRef>; evidence: Map<string, Set<string>> }>();
+
+    const finish = (): void => {
+      // exists, absent and aggregate clauses, in that order: cheap rejections first.
+      const extra: Evidence[] = [];
+      for (const c of p.exists) {
+        const pc = this.clauses.get(c.as)!;
+        let found: string | null = null;
+        this.forEachOccurrence(f, pc, true, () => {
+          found = f.edges[pc.slot]!.eventId(f.idx[pc.slot]!);
+          return false;
+        });
+        if (found === null) return;
+        extra.push({ clause: c.as, role: 'exists', edge: c.edge, eventIds: [found] });
+      }
+      for (const c of p.absent) {
+        const pc = this.clauses.get(c.as)!;
+        let any = false;
+        this.forEachOccurrence(f, pc, true, () => {
+          any = true;
+          return false;
+        });
+        if (any) return;
+      }
+      for (const c of p.aggregate) {
+        const pc = this.clauses.get(c.as)!;
+        const accs = pc.compute.map((x) => x.make());
+        const ids: string[] = [];
+        let n = 0;
+        this.forEachOccurrence(f, pc, true, () => {
+          n++;
+          const t = f.edges[pc.slot]!.time(f.idx[pc.slot]!);
+          pc.compute.forEach((x, k) => accs[k]!.add(x.arg ? x.arg(f) : null, t));
+          if (ids.length < 10) ids.push(f.edges[pc.slot]!.eventId(f.idx[pc.slot]!));
+        });
+        const result: Record<string, Value> = {};
+        pc.compute.forEach((x, k) => (result[x.name] = n === 0 ? null : accs[k]!.result()));
+        f.aggs[pc.slot] = result;
+        if (ids.length > 0) extra.push({ clause: c.as, role: 'aggregate', edge: c.edge, eventIds: ids });
+      }
+      for (const t of this.lateChecks) if (t(f) !== true) return;
+
+      let time = -Infinity;
+      let first = Infinity;
+      const matched: Evidence[] = [];
+      for (const pc of order) {
+        const e = f.edges[pc.slot]!;
+        const i = f.idx[pc.slot]!;
+        time = Math.max(time, e.time(i));
+        first = Math.min(first, e.time(i));
+        matched.push({ clause: pc.c.as, role: 'match', edge: pc.c.edge, eventIds: [e.eventId(i)] });
+      }
+      const entities = this.outerNodeVars.map((v) => f.nodes[this.nodeSlot.get(v)!]!);
+
+      if (p.group) {
+        const keyRow: Record<string, Value> = {};
+        for (const g of this.groupBy) keyRow[g.name] = normaliseEmpty(g.get(f));
+        const key = stableJson(keyRow);
+        let g = groups.get(key);
+        if (!g) {
+          g = { row: keyRow, accs: this.groupAggs.map((a) => a.make()), time, first, entities: new Map(), evidence: new Map() };
+          groups.set(key, g);
+        }
+        this.groupAggs.forEach((a, k) => g.accs[k]!.add(a.arg ? a.arg(f) : null, time));
+        g.time = Math.max(g.time, time);
+        g.first = Math.min(g.first, first);
+        for (const n of entities) if (g.entities.size < EVIDENCE_CAP) g.entities.set(`${n.kind}:${n.key}`, n);
+        for (const ev of [...matched, ...extra]) {
+          const set = g.evidence.get(ev.clause) ?? new Set<string>();
+          for (const id of ev.eventIds) if (set.size < EVIDENCE_CAP) set.add(id);
+          g.evidence.set(ev.clause, set);
+        }
+        return;
+      }
+      const row: Record<string, Value> = {};
+      for (const pr of this.projectors) row[pr.name] = normaliseEmpty(pr.get(f));
+      const key = stableJson(row);
+      const prev = out.get(key);
+      if (!prev) {
+        out.set(key, { detector: p.id, id: detectionId(p.id, key), row, time, firstTime: first, entities, evidence: [...matched, ...extra] });
+      } else {
+        out.set(key, mergeDetections(prev, { ...prev, time, firstTime: first, entities, evidence: [...matched, ...extra] }));
+      }
+    };
+
+    const step = (k: number): void => {
+      if (k === order.length) {
+        finish();
+        return;
+      }
+      const pc = order[k]!;
+      const checks = due[k]!;
+      const descend = (): void => {
+        for (const ch of checks) if (ch.test(f) !== true) return;
+        if (k === 0 && anchor && pc.c.as === anchor) {
+          // The streaming rule: this anchor is judged with the window it fixes.
+          if (this.streamStart) params.start = this.streamStart(f);
+          if (this.streamEnd) params.end = this.streamEnd(f);
+          step(k + 1);
+          params.start = opts.start;
+          params.end = opts.end;
+          return;
+        }
+        step(k + 1);
+      };
+      const only = opts.seed && k === 0 ? { edge: opts.seed.edge, index: opts.seed.index } : undefined;
+      if (!pc.collapse) {
+        this.forEachOccurrence(f, pc, false, () => descend(), only);
+        return;
+      }
+      // Collapse: keep the earliest occurrence per key, then bind each kept one.
+      const kept = new Map<string, { edge: EdgeHandle; index: number; from: NodeRef | null; to: NodeRef | null }>();
+      this.forEachOccurrence(
+        f,
+        pc,
+        false,
+        () => {
+          const key = stableJson(pc.collapse!.map((g) => normaliseEmpty(g(f))));
+          const edge = f.edges[pc.slot]!;
+          const index = f.idx[pc.slot]!;
+          const cur = kept.get(key);
+          const t = edge.time(index);
+          if (!cur || t < cur.edge.time(cur.index) || (t === cur.edge.time(cur.index) && edge.eventId(index) < cur.edge.eventId(cur.index))) {
+            kept.set(key, {
+              edge,
+              index,
+              from: pc.fromSlot === null ? null : f.nodes[pc.fromSlot]!,
+              to: pc.toSlot === null ? null : f.nodes[pc.toSlot]!,
+            });
+          }
+        },
+        only,
+      );
+      const savedFrom = pc.fromSlot === null ? null : f.nodes[pc.fromSlot]!;
+      const savedTo = pc.toSlot === null ? null : f.nodes[pc.toSlot]!;
+      for (const r of kept.values()) {
+        if (pc.fromSlot !== null) f.nodes[pc.fromSlot] = r.from;
+        if (pc.toSlot !== null) f.nodes[pc.toSlot] = r.to;
+        f.edges[pc.slot] = r.edge;
+        f.idx[pc.slot] = r.index;
+        descend();
+      }
+      if (pc.fromSlot !== null) f.nodes[pc.fromSlot] = savedFrom;
+      if (pc.toSlot !== null) f.nodes[pc.toSlot] = savedTo;
+      f.edges[pc.slot] = null;
+    };
+    step(0);
+
+    if (p.group) {
+      for (const [key, g] of groups) {
+        const columns: Record<string, Value> = { ...g.row };
+        this.groupAggs.forEach((a, k) => (columns[a.name] = g.accs[k]!.result()));
+        const row: Record<string, Value> = {};
+        for (const pr of this.postGroup) row[pr.name] = normaliseEmpty(pr.get(columns));
+        const evidence: Evidence[] = [...g.evidence].map(([clause, ids]) => {
+          const c = [...p.match, ...p.exists, ...p.aggregate].find((x) => x.as === clause)!;
+          return { clause, role: c.role === 'exists' ? 'exists' : c.role === 'aggregate' ? 'aggregate' : 'match', edge: c.edge, eventIds: [...ids] };
+        });
+        out.set(key, { detector: p.id, id: detectionId(p.id, key), row, time: g.time, firstTime: g.first, entities: [...g.entities.values()], evidence });
+      }
+    }
+    return [...out.values()];
+  }
+}
+
+/** Empty text is null in output, so "" and missing never make two rows. */
+function normaliseEmpty(v: Value): Value {
+  return v === '' ? null : v;
+}
+
+/** Merges two detections of the same row: time span widened, entities and evidence united (capped). */
+export function mergeDetections(a: Detection, b: Detection): Detection {
+  const entities = new Map(a.entities.map((n) => [`${n.kind}:${n.key}`, n]));
+  for (const n of b.entities) if (entities.size < EVIDENCE_CAP) entities.set(`${n.kind}:${n.key}`, n);
+  const evidence = new Map<string, Evidence>();
+  for (const e of [...a.evidence, ...b.evidence]) {
+    const cur = evidence.get(e.clause);
+    if (!cur) evidence.set(e.clause, e);
+    else {
+      const ids = new Set(cur.eventIds);
+      for (const id of e.eventIds) if (ids.size < EVIDENCE_CAP) ids.add(id);
+      evidence.set(e.clause, { ...cur, eventIds: [...ids] });
+    }
+  }
+  return {
+    ...a,
+    // A row is true from the earliest binding that completes it.
+    time: Math.min(a.time, b.time),
+    firstTime: Math.min(a.firstTime, b.firstTime),
+    entities: [...entities.values()],
+    evidence: [...evidence.values()],
+  };
+}

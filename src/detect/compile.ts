@@ -108,6 +108,7 @@ const RUN_PARAMS = new Set(['start', 'end']);
 class Compiler {
   private readonly nodeVars = new Map<string, Set<NodeKind>>();
   private readonly clauseKinds = new Map<string, { edge: EdgeKind; role: ClauseRole; compute: Set<string> }>();
+  private readonly computed = new Map<string, Map<string, AggregateSpec>>();
 
   constructor(private readonly def: DetectorDefinition) {}
 
@@ -216,6 +217,7 @@ class Compiler {
       }
       return { name, spec: aggregateSpec(this.parse(`${path}.compute.${name}`, src), `detector ${this.def.id}: ${path}.compute.${name}`) };
     });
+    this.computed.set(def.as, new Map(compute.map((x) => [x.name, x.spec])));
     return { role, path, as: def.as, edge: def.edge, from, to, range: def.range, window, local, cross, collapse, compute };
   }
 
@@ -239,8 +241,11 @@ class Compiler {
 
   private isTime(e: Expr, timeColumns: ReadonlySet<string>): boolean {
     switch (e.type) {
-      case 'prop':
-        return e.prop === 'time';
+      case 'prop': {
+        if (e.prop === 'time') return true;
+        const agg = this.computed.get(e.variable)?.get(e.prop);
+        return agg?.arg !== undefined && agg.arg !== null && ['min', 'max', 'earliest', 'latest'].includes(agg.fn) && this.isTime(agg.arg, timeColumns);
+      }
       case 'column':
         return timeColumns.has(e.name);
       case 'call':

@@ -31,6 +31,21 @@ export interface EvaluationOptions {
   readonly seed?: { readonly clause: string; readonly edge: EdgeHandle; readonly index: number };
 }
 
+/** One binding of a grouped pattern before folding: its group key, aggregate arguments and evidence. */
+export interface PreGroupRow {
+  /** Group key (stable JSON of the group-by values). */
+  readonly group: string;
+  readonly keyRow: Readonly<Record<string, Value>>;
+  /** Aggregate arguments, in group.aggregate order. */
+  readonly args: readonly Value[];
+  readonly time: number;
+  readonly first: number;
+  /** Identity of the binding (its matched event ids), so a row is never counted twice. */
+  readonly identity: string;
+  readonly entities: readonly NodeRef[];
+  readonly evidence: readonly Evidence[];
+}
+
 /** Evidence event ids kept per clause of one detection, so a noisy row cannot grow without bound. */
 const EVIDENCE_CAP = 50;
 
@@ -340,8 +355,68 @@ export class PreparedPattern {
     }
   }
 
+  /** Whether occurrence `index` of `edge` passes a clause's own predicates (those reading only that occurrence). */
+  passesLocal(clause: string, edge: EdgeHandle, index: number, params?: Readonly<Record<string, Value>>): boolean {
+    const pc = this.clauses.get(clause);
+    if (!pc) throw new IdgraphError('BAD_INPUT', `detector ${this.p.id}: no clause ${clause}`);
+    const f: Frame = {
+      nodes: new Array(this.nodeSlot.size).fill(null),
+      edges: new Array(this.occSlot.size).fill(null),
+      idx: new Array(this.occSlot.size).fill(0),
+      aggs: new Array(this.occSlot.size).fill(null),
+      params: { ...this.p.params, ...(params ?? {}), start: -Infinity, end: Infinity },
+    };
+    f.edges[pc.slot] = edge;
+    f.idx[pc.slot] = index;
+    return pc.local.every((t) => t(f) === true);
+  }
+
   /** Evaluates the pattern and returns its detections (rows deduplicated, evidence merged). */
   evaluate(opts: EvaluationOptions): Detection[] {
+    return this.run(opts, false) as Detection[];
+  }
+
+  /** For grouped patterns: the bindings before folding, so streaming can keep and re-fold them. */
+  preGroupRows(opts: EvaluationOptions): PreGroupRow[] {
+    if (!this.p.group) throw new IdgraphError('BAD_INPUT', `detector ${this.p.id} has no group`);
+    return this.run(opts, true) as PreGroupRow[];
+  }
+
+  /** Folds pre-group rows into one detection per group (aggregates are order-independent). */
+  foldGroups(rows: Iterable<PreGroupRow>): Detection[] {
+    const p = this.p;
+    const groups = new Map<string, { keyRow: Readonly<Record<string, Value>>; accs: Accumulator[]; time: number; first: number; entities: Map<string, NodeRef>; evidence: Map<string, { e: Evidence; ids: Set<string> }>; seen: Set<string> }>();
+    for (const r of rows) {
+      let g = groups.get(r.group);
+      if (!g) {
+        g = { keyRow: r.keyRow, accs: this.groupAggs.map((a) => a.make()), time: r.time, first: r.first, entities: new Map(), evidence: new Map(), seen: new Set() };
+        groups.set(r.group, g);
+      }
+      if (g.seen.has(r.identity)) continue;
+      g.seen.add(r.identity);
+      r.args.forEach((v, k) => g.accs[k]!.add(v, r.time));
+      g.time = Math.max(g.time, r.time);
+      g.first = Math.min(g.first, r.first);
+      for (const n of r.entities) if (g.entities.size < EVIDENCE_CAP) g.entities.set(`${n.kind}:${n.key}`, n);
+      for (const ev of r.evidence) {
+        const cur = g.evidence.get(ev.clause) ?? { e: ev, ids: new Set<string>() };
+        for (const id of ev.eventIds) if (cur.ids.size < EVIDENCE_CAP) cur.ids.add(id);
+        g.evidence.set(ev.clause, cur);
+      }
+    }
+    const out: Detection[] = [];
+    for (const [key, g] of groups) {
+      const columns: Record<string, Value> = { ...g.keyRow };
+      this.groupAggs.forEach((a, k) => (columns[a.name] = g.accs[k]!.result()));
+      const row: Record<string, Value> = {};
+      for (const pr of this.postGroup) row[pr.name] = normaliseEmpty(pr.get(columns));
+      const evidence = [...g.evidence.values()].map(({ e, ids }) => ({ ...e, eventIds: [...ids].sort() }));
+      out.push({ detector: p.id, id: detectionId(p.id, key), row, time: g.time, firstTime: g.first, entities: [...g.entities.values()], evidence });
+    }
+    return out;
+  }
+
+  private run(opts: EvaluationOptions, preGroupOnly: boolean): Detection[] | PreGroupRow[] {
     const p = this.p;
     const params: Record<string, Value> = { ...p.params, ...(opts.params ?? {}), start: opts.start, end: opts.end };
     const f: Frame = {
@@ -376,7 +451,7 @@ export class PreparedPattern {
     }
 
     const out = new Map<string, Detection>();
-    const groups = new Map<string, { row: Record<string, Value>; accs: Accumulator[]; time: number; first: number; entities: Map<string, NodeRef>; evidence: Map<string, Set<string>> }>();
+    const pre: PreGroupRow[] = [];
 
     const finish = (): void => {
       // exists, absent and aggregate clauses, in that order: cheap rejections first.
@@ -433,21 +508,16 @@ export class PreparedPattern {
       if (p.group) {
         const keyRow: Record<string, Value> = {};
         for (const g of this.groupBy) keyRow[g.name] = normaliseEmpty(g.get(f));
-        const key = stableJson(keyRow);
-        let g = groups.get(key);
-        if (!g) {
-          g = { row: keyRow, accs: this.groupAggs.map((a) => a.make()), time, first, entities: new Map(), evidence: new Map() };
-          groups.set(key, g);
-        }
-        this.groupAggs.forEach((a, k) => g.accs[k]!.add(a.arg ? a.arg(f) : null, time));
-        g.time = Math.max(g.time, time);
-        g.first = Math.min(g.first, first);
-        for (const n of entities) if (g.entities.size < EVIDENCE_CAP) g.entities.set(`${n.kind}:${n.key}`, n);
-        for (const ev of [...matched, ...extra]) {
-          const set = g.evidence.get(ev.clause) ?? new Set<string>();
-          for (const id of ev.eventIds) if (set.size < EVIDENCE_CAP) set.add(id);
-          g.evidence.set(ev.clause, set);
-        }
+        pre.push({
+          group: stableJson(keyRow),
+          keyRow,
+          args: this.groupAggs.map((a) => (a.arg ? a.arg(f) : null)),
+          time,
+          first,
+          identity: matched.map((m) => m.eventIds[0]).join('|'),
+          entities,
+          evidence: [...matched, ...extra],
+        });
         return;
       }
       const row: Record<string, Value> = {};
@@ -524,19 +594,7 @@ export class PreparedPattern {
     };
     step(0);
 
-    if (p.group) {
-      for (const [key, g] of groups) {
-        const columns: Record<string, Value> = { ...g.row };
-        this.groupAggs.forEach((a, k) => (columns[a.name] = g.accs[k]!.result()));
-        const row: Record<string, Value> = {};
-        for (const pr of this.postGroup) row[pr.name] = normaliseEmpty(pr.get(columns));
-        const evidence: Evidence[] = [...g.evidence].map(([clause, ids]) => {
-          const c = [...p.match, ...p.exists, ...p.aggregate].find((x) => x.as === clause)!;
-          return { clause, role: c.role === 'exists' ? 'exists' : c.role === 'aggregate' ? 'aggregate' : 'match', edge: c.edge, eventIds: [...ids] };
-        });
-        out.set(key, { detector: p.id, id: detectionId(p.id, key), row, time: g.time, firstTime: g.first, entities: [...g.entities.values()], evidence });
-      }
-    }
+    if (p.group) return preGroupOnly ? pre : this.foldGroups(pre);
     return [...out.values()];
   }
 }

@@ -1,0 +1,290 @@
+/**
+ * The streaming matcher. After each ingest batch is applied to the graph it
+ * receives the new edge occurrences and re-judges only what they can change:
+ *  - an occurrence of a plain match clause seeds an evaluation that binds it
+ *    (rows can only be added), and
+ *  - an occurrence of an exists, absent or aggregate clause, of a collapsed
+ *    match clause, or of a non-anchor clause of an anchored pattern
+ *    re-evaluates the one partition it touches (every binding of the
+ *    pattern's partition variable, e.g. the user), so rows a late event
+ *    refutes are withdrawn.
+ * Grouped patterns keep their bindings and re-fold the groups they touch.
+ * Occurrences older than the watermark minus the allowed lateness update the
+ * graph but are not re-judged (they are counted).
+ */
+import { IdgraphError } from '../errors.js';
+import type { NodeRef } from '../graph/facts.js';
+import type { EdgeHandle, TemporalGraphView } from '../graph/graph-view.js';
+import type { EdgeKind } from '../graph/schema.js';
+import type { CompiledClause, CompiledPattern } from './compile.js';
+import { stableJson, type Detection } from './detection.js';
+import { PreparedPattern, type PreGroupRow } from './evaluator.js';
+import type { Value } from './expr/ast.js';
+
+/** An edge occurrence the graph just gained (canonical node refs). */
+export interface NewOccurrence {
+  readonly kind: EdgeKind;
+  readonly from: NodeRef;
+  readonly to: NodeRef;
+  readonly time: number;
+  readonly eventId: string;
+}
+
+/** What one batch changed: detections new or updated, and those withdrawn. */
+export interface StreamingChange {
+  readonly upserted: Detection[];
+  readonly withdrawn: Detection[];
+}
+
+export interface StreamingOptions {
+  /** How late (ms behind the newest event seen) an event may arrive and still be judged. Default 24h. */
+  readonly lateness?: number;
+  readonly params?: Readonly<Record<string, Readonly<Record<string, Value>>>>;
+}
+
+/** Why a detector cannot run in streaming, naming the construct. */
+export interface StreamingUnsupported {
+  readonly detector: string;
+  readonly construct: string;
+  readonly reason: string;
+}
+
+/** The variable every clause of a pattern touches, which partitions its re-evaluation; or why there is none. */
+export function partitionVariable(p: CompiledPattern): string | StreamingUnsupported {
+  const clauses = [...p.match, ...p.exists, ...p.absent, ...p.aggregate];
+  const varsOf = (c: CompiledClause): string[] => [c.from, c.to].flatMap((e) => (e.type === 'var' ? [e.var] : e.var ? [e.var] : []));
+  const outer = new Set(p.match.flatMap(varsOf));
+  const common = [...outer].filter((v) => clauses.every((c) => varsOf(c).includes(v)));
+  if (common.length > 0) return common[0]!;
+  if (p.group && p.exists.length + p.absent.length + p.aggregate.length === 0 && p.match.every((c) => !c.collapse)) {
+    return ''; // monotone grouped pattern: streamed by re-folding groups, no partition needed
+  }
+  return {
+    detector: p.id,
+    construct: 'pattern',
+    reason: 'no node variable is shared by every clause, so a late event cannot be confined to one partition',
+  };
+}
+
+interface DetectorState {
+  readonly p: CompiledPattern;
+  readonly prepared: PreparedPattern;
+  readonly partitionVar: string;
+  readonly params: Readonly<Record<string, Value>>;
+  readonly live: Map<string, Detection>;
+  /** detection id → partitions (node keys) whose evaluation produced it. */
+  readonly support: Map<string, Set<string>>;
+  /** partition → detection ids it produced. */
+  readonly byPartition: Map<string, Set<string>>;
+  /** Grouped patterns: group key → binding identity → pre-group row. */
+  readonly groups: Map<string, Map<string, PreGroupRow>>;
+}
+
+const partitionKey = (n: NodeRef): string => `${n.kind}:${n.key}`;
+
+/** Finds the index of an occurrence by time and event id on a time-sorted edge. */
+function occurrenceIndex(edge: EdgeHandle, time: number, eventId: string): number {
+  for (let i = edge.lowerBound(time); i < edge.size && edge.time(i) === time; i++) if (edge.eventId(i) === eventId) return i;
+  return -1;
+}
+
+/** Streams detections for a set of detectors over a live temporal graph. */
+export class StreamingEngine {
+  private readonly states: DetectorState[] = [];
+  readonly unsupported: StreamingUnsupported[] = [];
+  private watermark = -Infinity;
+  private readonly lateness: number;
+  /** Occurrences that arrived later than the allowed lateness (applied to the graph, not re-judged). */
+  tooLate = 0;
+
+  constructor(
+    patterns: readonly CompiledPattern[],
+    private readonly view: TemporalGraphView,
+    opts: StreamingOptions = {},
+  ) {
+    this.lateness = opts.lateness ?? 24 * 3_600_000;
+    for (const p of patterns) {
+      const pv = partitionVariable(p);
+      if (typeof pv !== 'string') {
+        this.unsupported.push(pv);
+        continue;
+      }
+      this.states.push({
+        p,
+        prepared: new PreparedPattern(p, view),
+        partitionVar: pv,
+        params: opts.params?.[p.id] ?? {},
+        live: new Map(),
+        support: new Map(),
+        byPartition: new Map(),
+        groups: new Map(),
+      });
+    }
+  }
+
+  /** Throws UNSUPPORTED_CONSTRUCT when a detector asked for by id cannot stream. */
+  assertSupported(ids: readonly string[]): void {
+    for (const u of this.unsupported) {
+      if (ids.includes(u.detector)) {
+        throw new IdgraphError('UNSUPPORTED_CONSTRUCT', `detector ${u.detector}: ${u.construct}: streaming cannot honour it: ${u.reason}`, u);
+      }
+    }
+  }
+
+  /** Every live detection. */
+  current(): Detection[] {
+    return this.states.flatMap((s) => [...s.live.values()]);
+  }
+
+  /** Judges a batch of new occurrences (already applied to the graph) and returns what changed. */
+  apply(occurrences: readonly NewOccurrence[]): StreamingChange {
+    const upserted = new Map<string, Detection>();
+    const withdrawn = new Map<string, Detection>();
+    let newest = this.watermark;
+    for (const o of occurrences) if (o.time > newest) newest = o.time;
+    const floor = Math.min(this.watermark, newest) - this.lateness;
+    this.watermark = newest;
+
+    for (const s of this.states) {
+      const partitions = new Map<string, NodeRef>();
+      const seeds: { clause: string; edge: EdgeHandle; index: number }[] = [];
+      const touchedGroups: { clause: string; edge: EdgeHandle; index: number }[] = [];
+      const anchor = s.p.streaming?.anchor;
+      for (const o of occurrences) {
+        const clauses = this.clausesOf(s.p, o.kind);
+        if (clauses.length === 0) continue;
+        if (o.time < floor) {
+          this.tooLate++;
+          continue;
+        }
+        const edge = this.view.edge(o.kind, o.from, o.to);
+        if (!edge) continue;
+        const index = occurrenceIndex(edge, o.time, o.eventId);
+        if (index < 0) continue;
+        for (const c of clauses) {
+          if (!s.prepared.passesLocal(c.as, edge, index, s.params)) continue;
+          if (s.p.group) {
+            touchedGroups.push({ clause: c.as, edge, index });
+            continue;
+          }
+          const plain = c.role === 'match' && !c.collapse && (!anchor || c.as === anchor);
+          if (plain) {
+            seeds.push({ clause: c.as, edge, index });
+            continue;
+          }
+          const node = this.partitionNode(s, c, o);
+          if (node) partitions.set(partitionKey(node), node);
+        }
+      }
+      if (s.p.group) this.refold(s, touchedGroups, upserted);
+      else {
+        for (const [key, node] of partitions) this.reevaluate(s, key, node, upserted, withdrawn);
+        for (const seed of seeds) this.addSeed(s, seed, partitions, upserted);
+      }
+    }
+    return { upserted: [...upserted.values()], withdrawn: [...withdrawn.values()] };
+  }
+
+  private clausesOf(p: CompiledPattern, kind: EdgeKind): CompiledClause[] {
+    return [...p.match, ...p.exists, ...p.absent, ...p.aggregate].filter((c) => c.edge === kind);
+  }
+
+  /** The node of the partition variable that occurrence o binds through clause c. */
+  private partitionNode(s: DetectorState, c: CompiledClause, o: NewOccurrence): NodeRef | null {
+    if (c.from.var === s.partitionVar) return o.from;
+    if (c.to.var === s.partitionVar) return o.to;
+    return null;
+  }
+
+  private evalOpts(s: DetectorState): { start: number; end: number; params: Readonly<Record<string, Value>>; anchored: boolean } {
+    return { start: -Infinity, end: Infinity, params: s.params, anchored: s.p.streaming !== undefined };
+  }
+
+  /** Re-evaluates one partition and replaces the detections it supports. */
+  private reevaluate(s: DetectorState, key: string, node: NodeRef, upserted: Map<string, Detection>, withdrawn: Map<string, Detection>): void {
+    const fresh = s.prepared.evaluate({ ...this.evalOpts(s), prebound: { [s.partitionVar]: node } });
+    const before = s.byPartition.get(key) ?? new Set<string>();
+    const after = new Set(fresh.map((d) => d.id));
+    for (const id of before) {
+      if (after.has(id)) continue;
+      const sup = s.support.get(id);
+      sup?.delete(key);
+      if (!sup || sup.size === 0) {
+        const gone = s.live.get(id);
+        s.live.delete(id);
+        s.support.delete(id);
+        upserted.delete(id);
+        if (gone) withdrawn.set(id, gone);
+      }
+    }
+    for (const d of fresh) this.upsert(s, key, d, upserted, withdrawn, true);
+    s.byPartition.set(key, after);
+  }
+
+  private addSeed(s: DetectorState, seed: { clause: string; edge: EdgeHandle; index: number }, done: Map<string, NodeRef>, upserted: Map<string, Detection>): void {
+    const c = s.p.match.find((m) => m.as === seed.clause)!;
+    const node = c.from.var === s.partitionVar ? seed.edge.from : seed.edge.to;
+    const key = partitionKey(node);
+    if (done.has(key)) return; // the partition was just re-evaluated in full
+    for (const d of s.prepared.evaluate({ ...this.evalOpts(s), seed })) {
+      this.upsert(s, key, d, upserted, new Map());
+      const ids = s.byPartition.get(key) ?? new Set<string>();
+      ids.add(d.id);
+      s.byPartition.set(key, ids);
+    }
+  }
+
+  /** Records a detection of a partition; `replace` when the partition was re-evaluated in full. */
+  private upsert(s: DetectorState, key: string, d: Detection, upserted: Map<string, Detection>, withdrawn: Map<string, Detection>, replace = false): void {
+    const sup = s.support.get(d.id) ?? new Set<string>();
+    sup.add(key);
+    s.support.set(d.id, sup);
+    const prev = s.live.get(d.id);
+    const merged = !prev || (replace && sup.size === 1) ? d : mergeSame(prev, d);
+    s.live.set(d.id, merged);
+    withdrawn.delete(d.id);
+    if (!prev || stableJson(prev.row) !== stableJson(merged.row) || prev.time !== merged.time || evidenceSize(prev) !== evidenceSize(merged)) {
+      upserted.set(d.id, merged);
+    }
+  }
+
+  /** Grouped patterns: add the new bindings to their groups and re-fold those groups. */
+  private refold(s: DetectorState, touched: { clause: string; edge: EdgeHandle; index: number }[], upserted: Map<string, Detection>): void {
+    const changed = new Set<string>();
+    for (const seed of touched) {
+      for (const r of s.prepared.preGroupRows({ ...this.evalOpts(s), seed })) {
+        const g = s.groups.get(r.group) ?? new Map<string, PreGroupRow>();
+        if (!g.has(r.identity)) {
+          g.set(r.identity, r);
+          changed.add(r.group);
+        }
+        s.groups.set(r.group, g);
+      }
+    }
+    for (const group of changed) {
+      for (const d of s.prepared.foldGroups(s.groups.get(group)!.values())) {
+        s.live.set(d.id, d);
+        upserted.set(d.id, d);
+      }
+    }
+  }
+}
+
+function evidenceSize(d: Detection): number {
+  return d.evidence.reduce((n, e) => n + e.eventIds.length, 0);
+}
+
+/** Keeps the earliest completion time and unites evidence of the same row found twice. */
+function mergeSame(a: Detection, b: Detection): Detection {
+  const ids = new Map<string, Set<string>>();
+  for (const e of [...a.evidence, ...b.evidence]) {
+    const set = ids.get(e.clause) ?? new Set<string>();
+    for (const id of e.eventIds) if (set.size < 50) set.add(id);
+    ids.set(e.clause, set);
+  }
+  const evidence = [...a.evidence.filter((e, i, all) => all.findIndex((x) => x.clause === e.clause) === i), ...b.evidence.filter((e) => !a.evidence.some((x) => x.clause === e.clause))].map((e) => ({
+    ...e,
+    eventIds: [...(ids.get(e.clause) ?? [])],
+  }));
+  return { ...b, time: Math.min(a.time, b.time), firstTime: Math.min(a.firstTime, b.firstTime), evidence };
+}

@@ -1,6 +1,7 @@
 /** The CLI's subcommands, one module each. Add a line here to add a command. */
 import type { Command } from 'commander';
+import { register as explain } from './explain.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [];
+export const COMMANDS: RegisterCommand[] = [explain];

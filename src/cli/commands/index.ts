@@ -1,7 +1,8 @@
 /** The CLI's subcommands, one module each. Add a line here to add a command. */
 import type { Command } from 'commander';
 import { register as explain } from './explain.js';
+import { register as token } from './token.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [explain];
+export const COMMANDS: RegisterCommand[] = [explain, token];

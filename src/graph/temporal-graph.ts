@@ -1,0 +1,535 @@
+/**
+ * The in-memory temporal graph: graphology holds the topology (one node per
+ * `Kind:key`, one edge per (edge kind, from, to)), and each edge carries its
+ * occurrences in time order in compact columns (occurrence-columns.ts) whose
+ * repeated strings are interned in one value table (value-table.ts).
+ *
+ * Applying the facts of an event adds nodes (first non-empty property value
+ * wins), resolves aliases (merging a user first seen by object id into its UPN
+ * node) and inserts occurrences; applying an event twice adds nothing.
+ * Detectors read it only through TemporalGraphView.
+ *
+ * Owns: graph state in memory. Imports graph vocabulary only.
+ */
+import { MultiDirectedGraph } from 'graphology';
+import type { SerializedGraph } from 'graphology-types';
+import { IdgraphError } from '../errors.js';
+import { AliasIndex, normalizeKey } from './entity-resolution.js';
+import type { EdgeFact, EventFacts, NodeFact, NodeRef } from './facts.js';
+import type { EdgeHandle, TemporalGraphView } from './graph-view.js';
+import { ColumnLayout, OccurrenceColumns } from './occurrence-columns.js';
+import { EDGE_KIND_NAMES, EDGE_KINDS, NODE_KIND_NAMES, NODE_KINDS, type EdgeKind, type NodeKind, type Scalar } from './schema.js';
+import { ValueTable } from './value-table.js';
+
+/** One occurrence an apply added, with canonical endpoints (what streaming matchers consume). */
+export interface AppliedOccurrence {
+  readonly kind: EdgeKind;
+  readonly from: NodeRef;
+  readonly to: NodeRef;
+  readonly time: number;
+  readonly eventId: string;
+  /** The edge now holding it; find it again with upperBound(time) and eventId (indexes shift on insert). */
+  readonly edge: EdgeHandle;
+}
+
+/** A node absorbed into another by entity resolution (its edges and key now belong to `into`). */
+export interface NodeMerge {
+  readonly absorbed: NodeRef;
+  readonly into: NodeRef;
+}
+
+/** Counts the CLI, API and metrics report. */
+export interface GraphStats {
+  readonly nodes: Record<NodeKind, number>;
+  readonly edges: Record<EdgeKind, number>;
+  readonly occurrences: Record<EdgeKind, number>;
+  readonly totalNodes: number;
+  readonly totalEdges: number;
+  readonly totalOccurrences: number;
+  readonly aliases: number;
+  /** Distinct interned property values. */
+  readonly internedValues: number;
+  readonly timeSpan: { first: number; last: number } | null;
+}
+
+/** Which part of the graph toGraphologyJSON serialises. */
+export interface ExportSubset {
+  /** Nodes to include (canonical or alias keys); every node when omitted. */
+  readonly nodes?: Iterable<NodeRef>;
+  /** Only occurrences with from <= time <= to count; edges with none are left out. */
+  readonly from?: number;
+  readonly to?: number;
+}
+
+/** Node attributes in the graphology graph. */
+export interface GraphNodeAttributes {
+  kind: NodeKind;
+  key: string;
+  props: Record<string, Scalar>;
+}
+
+/** Edge attributes in the graphology graph. */
+export interface GraphEdgeAttributes {
+  kind: EdgeKind;
+  edge: EdgeHandle;
+}
+
+type EdgeLists = Partial<Record<EdgeKind, TemporalEdge[]>>;
+
+interface NodeState {
+  readonly ref: NodeRef;
+  readonly gkey: string;
+  readonly props: Record<string, Scalar>;
+  aliases: string[] | null;
+  /** Latest event time that mentioned the node (retention keeps edgeless nodes seen since). */
+  seen: number;
+  readonly out: EdgeLists;
+  readonly in: EdgeLists;
+}
+
+/** An edge: its endpoints plus its occurrence columns. */
+class TemporalEdge extends OccurrenceColumns implements EdgeHandle {
+  constructor(
+    layout: ColumnLayout,
+    readonly kind: EdgeKind,
+    readonly src: NodeState,
+    readonly dst: NodeState,
+    readonly gkey: string,
+  ) {
+    super(layout);
+  }
+
+  get from(): NodeRef {
+    return this.src.ref;
+  }
+
+  get to(): NodeRef {
+    return this.dst.ref;
+  }
+}
+
+const NO_EDGES: readonly EdgeHandle[] = Object.freeze([]);
+
+/** The in-memory temporal graph (graphology topology, columnar occurrences). */
+export class TemporalGraph implements TemporalGraphView {
+  private readonly graph = new MultiDirectedGraph<GraphNodeAttributes, GraphEdgeAttributes>({ allowSelfLoops: true });
+  private readonly values = new ValueTable();
+  private readonly layouts: Record<EdgeKind, ColumnLayout>;
+  private readonly nodes = new Map<NodeKind, Map<string, NodeState>>();
+  private readonly aliases = new AliasIndex();
+  private readonly edgeCount = {} as Record<EdgeKind, number>;
+  private readonly occCount = {} as Record<EdgeKind, number>;
+  private first = Infinity;
+  private last = -Infinity;
+  private droppedSinceCompaction = 0;
+  private readonly mergeListeners: ((m: NodeMerge) => void)[] = [];
+
+  constructor() {
+    for (const k of NODE_KIND_NAMES) this.nodes.set(k, new Map());
+    const layouts = {} as Record<EdgeKind, ColumnLayout>;
+    for (const k of EDGE_KIND_NAMES) {
+      layouts[k] = new ColumnLayout(k, this.values);
+      this.edgeCount[k] = 0;
+      this.occCount[k] = 0;
+    }
+    this.layouts = layouts;
+  }
+
+  /**
+   * Add what one event contributes; returns the occurrences added (none when the
+   * event was applied before). Bad facts throw BAD_INPUT before anything changes.
+   */
+  apply(facts: EventFacts): AppliedOccurrence[] {
+    validateFacts(facts);
+    const e0 = facts.edges[0];
+    if (e0 && this.holds(e0)) return [];
+    for (const nf of facts.nodes) this.applyNode(nf, facts.time);
+    const added: AppliedOccurrence[] = [];
+    for (const ef of facts.edges) {
+      const src = this.ensureNode(ef.from.kind, ef.from.key, ef.time);
+      const dst = this.ensureNode(ef.to.kind, ef.to.key, ef.time);
+      const edge = this.ensureEdge(ef.kind, src, dst);
+      edge.insert(ef.time, ef.eventId, ef.props);
+      this.occCount[ef.kind]++;
+      if (ef.time < this.first) this.first = ef.time;
+      if (ef.time > this.last) this.last = ef.time;
+      added.push({ kind: ef.kind, from: src.ref, to: dst.ref, time: ef.time, eventId: ef.eventId, edge });
+    }
+    return added;
+  }
+
+  /** Call `listener` whenever entity resolution merges two nodes; returns a function that unsubscribes. */
+  onMerge(listener: (m: NodeMerge) => void): () => void {
+    this.mergeListeners.push(listener);
+    return () => {
+      const i = this.mergeListeners.indexOf(listener);
+      if (i >= 0) this.mergeListeners.splice(i, 1);
+    };
+  }
+
+  resolve(kind: NodeKind, keyOrAlias: string): string | undefined {
+    return this.lookup(kind, normalizeKey(kind, keyOrAlias))?.ref.key;
+  }
+
+  hasNode(ref: NodeRef): boolean {
+    return this.state(ref) !== undefined;
+  }
+
+  nodeProps(ref: NodeRef): Readonly<Record<string, Scalar>> | undefined {
+    return this.state(ref)?.props;
+  }
+
+  /** Other keys (aliases) the node is known by, in the order they were learnt. */
+  nodeAliases(ref: NodeRef): readonly string[] {
+    return this.state(ref)?.aliases ?? [];
+  }
+
+  *nodesOfKind(kind: NodeKind): Iterable<NodeRef> {
+    for (const s of this.kindMap(kind).values()) yield s.ref;
+  }
+
+  outEdges(ref: NodeRef, kind: EdgeKind): readonly EdgeHandle[] {
+    return this.state(ref)?.out[kind] ?? NO_EDGES;
+  }
+
+  inEdges(ref: NodeRef, kind: EdgeKind): readonly EdgeHandle[] {
+    return this.state(ref)?.in[kind] ?? NO_EDGES;
+  }
+
+  edge(kind: EdgeKind, from: NodeRef, to: NodeRef): EdgeHandle | undefined {
+    const src = this.state(from);
+    const dst = src && this.state(to);
+    return dst ? this.findEdge(kind, src, dst) : undefined;
+  }
+
+  *edgesOfKind(kind: EdgeKind): Iterable<EdgeHandle> {
+    for (const fromKind of EDGE_KINDS[kind].from as readonly NodeKind[])
+      for (const s of this.kindMap(fromKind).values()) {
+        const list = s.out[kind];
+        if (list) yield* list;
+      }
+  }
+
+  timeSpan(): { first: number; last: number } | null {
+    return this.totalOccurrences() === 0 ? null : { first: this.first, last: this.last };
+  }
+
+  /**
+   * Retention: drop occurrences with time < t, edges left empty, and nodes left
+   * without edges that no event at or after t mentioned. Returns occurrences dropped.
+   */
+  removeBefore(t: number): number {
+    let dropped = 0;
+    let first = Infinity;
+    let last = -Infinity;
+    const dead = new Set<TemporalEdge>();
+    for (const m of this.nodes.values())
+      for (const s of m.values())
+        for (const kind of Object.keys(s.out) as EdgeKind[]) {
+          const list = s.out[kind]!;
+          let w = 0;
+          for (const e of list) {
+            const d = e.dropBefore(t);
+            dropped += d;
+            this.occCount[kind] -= d;
+            if (e.size === 0) {
+              dead.add(e);
+              this.graph.dropEdge(e.gkey);
+              this.edgeCount[kind]--;
+              continue;
+            }
+            if (e.time(0) < first) first = e.time(0);
+            if (e.time(e.size - 1) > last) last = e.time(e.size - 1);
+            list[w++] = e;
+          }
+          list.length = w;
+          if (w === 0) delete s.out[kind];
+        }
+    if (dead.size > 0)
+      for (const m of this.nodes.values())
+        for (const s of m.values())
+          for (const kind of Object.keys(s.in) as EdgeKind[]) {
+            const kept = s.in[kind]!.filter((e) => !dead.has(e));
+            if (kept.length > 0) s.in[kind] = kept;
+            else delete s.in[kind];
+          }
+    for (const [kind, m] of this.nodes)
+      for (const s of [...m.values()])
+        if (s.seen < t && isEmptyLists(s.out) && isEmptyLists(s.in)) this.dropNode(kind, s);
+    this.first = first;
+    this.last = last;
+    this.droppedSinceCompaction += dropped;
+    // Interned values outlive the occurrences that used them; reclaim once a graph's worth has turned over.
+    if (this.droppedSinceCompaction > 0 && this.droppedSinceCompaction >= this.totalOccurrences()) this.compactValues();
+    return dropped;
+  }
+
+  /** Release spare capacity: trim every edge's columns to its size and drop unused interned values. */
+  compact(): void {
+    for (const e of this.allEdges()) e.trim();
+    this.compactValues();
+  }
+
+  /** Node, edge and occurrence counts, and the time span. */
+  stats(): GraphStats {
+    const nodes = {} as Record<NodeKind, number>;
+    let totalNodes = 0;
+    for (const [k, m] of this.nodes) {
+      nodes[k] = m.size;
+      totalNodes += m.size;
+    }
+    let totalEdges = 0;
+    for (const k of EDGE_KIND_NAMES) totalEdges += this.edgeCount[k];
+    return {
+      nodes,
+      edges: { ...this.edgeCount },
+      occurrences: { ...this.occCount },
+      totalNodes,
+      totalEdges,
+      totalOccurrences: this.totalOccurrences(),
+      aliases: this.aliases.size,
+      internedValues: this.values.size - 1,
+      timeSpan: this.timeSpan(),
+    };
+  }
+
+  /** The underlying graphology graph (topology and attributes), for export and graph algorithms. Do not mutate it. */
+  get graphology(): MultiDirectedGraph<GraphNodeAttributes, GraphEdgeAttributes> {
+    return this.graph;
+  }
+
+  /**
+   * Serialise (part of) the graph in graphology's JSON format: nodes with their
+   * properties, edges with kind and first/last/count of occurrences in range.
+   */
+  toGraphologyJSON(subset: ExportSubset = {}): SerializedGraph {
+    const from = subset.from ?? -Infinity;
+    const to = subset.to ?? Infinity;
+    let included: Set<NodeState>;
+    if (subset.nodes) {
+      included = new Set();
+      for (const r of subset.nodes) {
+        const s = this.lookup(r.kind, normalizeKey(r.kind, r.key));
+        if (s) included.add(s);
+      }
+    } else {
+      included = new Set();
+      for (const m of this.nodes.values()) for (const s of m.values()) included.add(s);
+    }
+    const out: SerializedGraph = {
+      attributes: {},
+      options: { type: 'directed', multi: true, allowSelfLoops: true },
+      nodes: [],
+      edges: [],
+    };
+    for (const s of included) out.nodes.push({ key: s.gkey, attributes: { ...s.props, kind: s.ref.kind, key: s.ref.key } });
+    for (const s of included)
+      for (const list of Object.values(s.out))
+        for (const e of list) {
+          if (!included.has(e.dst)) continue;
+          const lo = e.lowerBound(from);
+          const hi = e.upperBound(to);
+          if (hi <= lo) continue;
+          out.edges.push({
+            key: e.gkey,
+            source: s.gkey,
+            target: e.dst.gkey,
+            attributes: { kind: e.kind, first: e.time(lo), last: e.time(hi - 1), count: hi - lo },
+          });
+        }
+    return out;
+  }
+
+  // ---- internals ----
+
+  private totalOccurrences(): number {
+    let n = 0;
+    for (const k of EDGE_KIND_NAMES) n += this.occCount[k];
+    return n;
+  }
+
+  private kindMap(kind: NodeKind): Map<string, NodeState> {
+    return this.nodes.get(kind) as Map<string, NodeState>;
+  }
+
+  /** The node a canonical ref names (User keys case-insensitively), without alias resolution. */
+  private state(ref: NodeRef): NodeState | undefined {
+    return this.nodes.get(ref.kind)?.get(normalizeKey(ref.kind, ref.key));
+  }
+
+  /** The node a normalised key or alias names. */
+  private lookup(kind: NodeKind, key: string): NodeState | undefined {
+    const m = this.nodes.get(kind);
+    if (!m) return undefined;
+    const s = m.get(key);
+    if (s) return s;
+    const canonical = this.aliases.get(kind, key);
+    return canonical === undefined ? undefined : m.get(canonical);
+  }
+
+  private ensureNode(kind: NodeKind, rawKey: string, time: number): NodeState {
+    const key = normalizeKey(kind, rawKey);
+    let s = this.lookup(kind, key);
+    if (!s) {
+      const ref: NodeRef = Object.freeze({ kind, key });
+      const gkey = `${kind}:${key}`;
+      s = { ref, gkey, props: { key }, aliases: null, seen: time, out: {}, in: {} };
+      this.kindMap(kind).set(key, s);
+      this.graph.addNode(gkey, { kind, key, props: s.props });
+    } else if (time > s.seen) s.seen = time;
+    return s;
+  }
+
+  private applyNode(nf: NodeFact, time: number): void {
+    const m = this.ensureNode(nf.kind, nf.key, time);
+    if (nf.props) fillProps(m.props, nf.props);
+    for (const raw of nf.aliases ?? []) {
+      const a = normalizeKey(nf.kind, raw);
+      if (a === '' || a === m.ref.key) continue;
+      const other = this.lookup(nf.kind, a);
+      if (other === m) continue;
+      if (other) this.absorb(other, m);
+      else {
+        this.aliases.set(nf.kind, a, m.ref.key);
+        (m.aliases ??= []).push(a);
+      }
+    }
+  }
+
+  /** Merge node n into m: move its edges (occurrences stay sorted), fill m's gaps from its props, take its names. */
+  private absorb(n: NodeState, m: NodeState): void {
+    const kind = n.ref.kind;
+    for (const ek of Object.keys(n.out) as EdgeKind[])
+      for (const e of [...n.out[ek]!]) {
+        const target = this.ensureEdge(ek, m, e.dst === n ? m : e.dst);
+        target.absorb(e);
+        this.removeEdge(e);
+      }
+    for (const ek of Object.keys(n.in) as EdgeKind[])
+      for (const e of [...n.in[ek]!]) {
+        const target = this.ensureEdge(ek, e.src, m);
+        target.absorb(e);
+        this.removeEdge(e);
+      }
+    fillProps(m.props, n.props);
+    for (const a of [n.ref.key, ...(n.aliases ?? [])]) {
+      this.aliases.set(kind, a, m.ref.key);
+      (m.aliases ??= []).push(a);
+    }
+    n.aliases = null;
+    if (n.seen > m.seen) m.seen = n.seen;
+    this.kindMap(kind).delete(n.ref.key);
+    this.graph.dropNode(n.gkey);
+    for (const l of [...this.mergeListeners]) l({ absorbed: n.ref, into: m.ref });
+  }
+
+  private dropNode(kind: NodeKind, s: NodeState): void {
+    for (const a of s.aliases ?? []) this.aliases.delete(kind, a);
+    this.kindMap(kind).delete(s.ref.key);
+    this.graph.dropNode(s.gkey);
+  }
+
+  private findEdge(kind: EdgeKind, src: NodeState, dst: NodeState): TemporalEdge | undefined {
+    const gk = edgeKey(kind, src, dst);
+    return this.graph.hasEdge(gk) ? (this.graph.getEdgeAttribute(gk, 'edge') as TemporalEdge) : undefined;
+  }
+
+  private ensureEdge(kind: EdgeKind, src: NodeState, dst: NodeState): TemporalEdge {
+    const found = this.findEdge(kind, src, dst);
+    if (found) return found;
+    const gk = edgeKey(kind, src, dst);
+    const e = new TemporalEdge(this.layouts[kind], kind, src, dst, gk);
+    this.graph.addDirectedEdgeWithKey(gk, src.gkey, dst.gkey, { kind, edge: e });
+    (src.out[kind] ??= []).push(e);
+    (dst.in[kind] ??= []).push(e);
+    this.edgeCount[kind]++;
+    return e;
+  }
+
+  /** Unlink an edge whose occurrences were moved elsewhere. */
+  private removeEdge(e: TemporalEdge): void {
+    this.graph.dropEdge(e.gkey);
+    unlist(e.src.out, e.kind, e);
+    unlist(e.dst.in, e.kind, e);
+    this.edgeCount[e.kind]--;
+  }
+
+  /** Whether the occurrence an edge fact describes is already stored (the event was applied). */
+  private holds(ef: EdgeFact): boolean {
+    const src = this.lookup(ef.from.kind, normalizeKey(ef.from.kind, ef.from.key));
+    const dst = src && this.lookup(ef.to.kind, normalizeKey(ef.to.kind, ef.to.key));
+    return dst ? (this.findEdge(ef.kind, src, dst)?.contains(ef.time, ef.eventId) ?? false) : false;
+  }
+
+  private *allEdges(): Iterable<TemporalEdge> {
+    for (const m of this.nodes.values()) for (const s of m.values()) for (const list of Object.values(s.out)) yield* list;
+  }
+
+  private compactValues(): void {
+    const live = new Uint8Array(this.values.size);
+    const edges = [...this.allEdges()];
+    for (const e of edges) e.markLive(live);
+    const remap = this.values.compact(live);
+    for (const e of edges) e.remapCodes(remap);
+    this.droppedSinceCompaction = 0;
+  }
+}
+
+function edgeKey(kind: EdgeKind, src: NodeState, dst: NodeState): string {
+  return `${kind}\u0000${src.gkey}\u0000${dst.gkey}`;
+}
+
+function isEmptyValue(v: Scalar | undefined): boolean {
+  return v === null || v === undefined || v === '';
+}
+
+/** First non-empty value wins: copy values for props the target lacks. */
+function fillProps(target: Record<string, Scalar>, from: Readonly<Record<string, Scalar>>): void {
+  for (const k in from) {
+    if (k === 'key') continue;
+    const v = from[k];
+    if (!isEmptyValue(v) && isEmptyValue(target[k])) target[k] = v as Scalar;
+  }
+}
+
+function isEmptyLists(l: EdgeLists): boolean {
+  for (const k in l) if ((l[k as EdgeKind]?.length ?? 0) > 0) return false;
+  return true;
+}
+
+function unlist(lists: EdgeLists, kind: EdgeKind, e: TemporalEdge): void {
+  const list = lists[kind];
+  if (!list) return;
+  const i = list.indexOf(e);
+  if (i >= 0) list.splice(i, 1);
+  if (list.length === 0) delete lists[kind];
+}
+
+function bad(facts: EventFacts, field: string, message: string): IdgraphError {
+  return new IdgraphError('BAD_INPUT', `TemporalGraph.apply: event ${facts.eventId}: ${field}: ${message}`, {
+    eventId: facts.eventId,
+    field,
+  });
+}
+
+/** Check facts against the schema before anything changes, so a bad event leaves the graph untouched. */
+function validateFacts(facts: EventFacts): void {
+  facts.nodes.forEach((nf, i) => {
+    if (!Object.hasOwn(NODE_KINDS, nf.kind)) throw bad(facts, `nodes.${i}.kind`, `unknown node kind "${nf.kind}"`);
+    if (typeof nf.key !== 'string') throw bad(facts, `nodes.${i}.key`, 'key must be a string');
+  });
+  facts.edges.forEach((ef, i) => {
+    if (!Object.hasOwn(EDGE_KINDS, ef.kind)) throw bad(facts, `edges.${i}.kind`, `unknown edge kind "${ef.kind}"`);
+    const spec = EDGE_KINDS[ef.kind];
+    if (!(spec.from as readonly NodeKind[]).includes(ef.from.kind))
+      throw bad(facts, `edges.${i}.from.kind`, `${ef.kind} cannot start at ${ef.from.kind}`);
+    if (!(spec.to as readonly NodeKind[]).includes(ef.to.kind))
+      throw bad(facts, `edges.${i}.to.kind`, `${ef.kind} cannot end at ${ef.to.kind}`);
+    if (typeof ef.from.key !== 'string' || typeof ef.to.key !== 'string')
+      throw bad(facts, `edges.${i}`, 'endpoint keys must be strings');
+    if (typeof ef.time !== 'number' || !Number.isFinite(ef.time)) throw bad(facts, `edges.${i}.time`, 'time must be a finite number');
+    if (typeof ef.eventId !== 'string') throw bad(facts, `edges.${i}.eventId`, 'eventId must be a string');
+    for (const p in ef.props)
+      if (!Object.hasOwn(spec.props, p)) throw bad(facts, `edges.${i}.props.${p}`, `${ef.kind} has no property "${p}"`);
+  });
+}

@@ -29,6 +29,8 @@ export interface Detection {
   readonly firstTime: number;
   /** Graph nodes the row involves (node variables of the pattern). */
   readonly entities: readonly NodeRef[];
+  /** Node variable → node, for the binding that first produced the row (absent for grouped rows). */
+  readonly bindings?: Readonly<Record<string, NodeRef>>;
   readonly evidence: readonly Evidence[];
 }
 

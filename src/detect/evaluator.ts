@@ -504,6 +504,8 @@ export class PreparedPattern {
         matched.push({ clause: pc.c.as, role: 'match', edge: pc.c.edge, eventIds: [e.eventId(i)] });
       }
       const entities = this.outerNodeVars.map((v) => f.nodes[this.nodeSlot.get(v)!]!);
+      const bindings: Record<string, NodeRef> = {};
+      this.outerNodeVars.forEach((v, k) => (bindings[v] = entities[k]!));
 
       if (p.group) {
         const keyRow: Record<string, Value> = {};
@@ -525,7 +527,7 @@ export class PreparedPattern {
       const key = stableJson(row);
       const prev = out.get(key);
       if (!prev) {
-        out.set(key, { detector: p.id, id: detectionId(p.id, key), row, time, firstTime: first, entities, evidence: [...matched, ...extra] });
+        out.set(key, { detector: p.id, id: detectionId(p.id, key), row, time, firstTime: first, entities, bindings, evidence: [...matched, ...extra] });
       } else {
         out.set(key, mergeDetections(prev, { ...prev, time, firstTime: first, entities, evidence: [...matched, ...extra] }));
       }

@@ -131,6 +131,41 @@ export class StreamingEngine {
     }
   }
 
+  /**
+   * Fills the engine's state from the whole graph (after a restart or a bulk load), so later
+   * events can withdraw what earlier ones found. Returns every live detection.
+   */
+  prime(): Detection[] {
+    for (const s of this.states) {
+      s.live.clear();
+      s.support.clear();
+      s.byPartition.clear();
+      s.groups.clear();
+      if (s.p.group) {
+        for (const r of s.prepared.preGroupRows(this.evalOpts(s))) {
+          const g = s.groups.get(r.group) ?? new Map<string, PreGroupRow>();
+          g.set(r.identity, r);
+          s.groups.set(r.group, g);
+        }
+        for (const g of s.groups.values()) for (const d of s.prepared.foldGroups(g.values())) s.live.set(d.id, d);
+        continue;
+      }
+      for (const d of s.prepared.evaluate(this.evalOpts(s))) {
+        const node = d.bindings?.[s.partitionVar];
+        if (!node) continue;
+        const key = partitionKey(node);
+        s.live.set(d.id, d);
+        s.support.set(d.id, new Set([key]));
+        const ids = s.byPartition.get(key) ?? new Set<string>();
+        ids.add(d.id);
+        s.byPartition.set(key, ids);
+      }
+    }
+    const span = this.view.timeSpan();
+    if (span) this.watermark = Math.max(this.watermark, span.last);
+    return this.current();
+  }
+
   /** Every live detection. */
   current(): Detection[] {
     return this.states.flatMap((s) => [...s.live.values()]);

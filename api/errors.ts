@@ -35,21 +35,22 @@ export const STATUS_OF_CODE: Readonly<Record<ApiErrorCode, number>> = {
 };
 
 /** One problem with a request field: where (location first, then the zod path) and what. */
-export const IssueDetail = z
-  .object({
-    path: z.array(z.union([z.string(), z.number()])),
-    message: z.string(),
-  })
-  .meta({ id: 'IssueDetail', description: 'A field-level problem: path starts with params, query or body.' });
+export const IssueDetail = z.object({
+  path: z.array(z.union([z.string(), z.number()])),
+  message: z.string(),
+});
 export type IssueDetail = z.infer<typeof IssueDetail>;
 
 /** The body of every error response. */
 export const ErrorBody = z
   .object({
     error: z.object({
-      code: z.string().meta({ description: `One of: ${Object.keys(STATUS_OF_CODE).join(', ')}` }),
+      code: z.enum(Object.keys(STATUS_OF_CODE) as [ApiErrorCode, ...ApiErrorCode[]]),
       message: z.string(),
-      details: z.unknown().meta({ description: 'Structured details (for BAD_INPUT an array of IssueDetail) or null.' }),
+      details: z.unknown().meta({
+        description:
+          'Structured details or null. For invalid requests: an array of { path, message }, path starting with params, query or body.',
+      }),
     }),
   })
   .meta({ id: 'ErrorBody', description: 'The one error shape of the API.' });

@@ -137,10 +137,7 @@ export function toErrorResponse(err: unknown, requestId: string): ErrorResponse 
       unexpected: err.code === 'STORE',
     };
   }
-  if (err instanceof z.ZodError) {
-    // A zod error escaping a handler is a bug in the handler's data, not the client's request.
-    return internalError(requestId);
-  }
+  // Anything else, a zod error escaping a handler included, is our bug, not the client's request.
   return internalError(requestId);
 }
 

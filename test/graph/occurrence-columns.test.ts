@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { ColumnLayout, OccurrenceColumns } from '../../src/graph/occurrence-columns.js';
+import { ValueTable } from '../../src/graph/value-table.js';
+
+function columns(values = new ValueTable()) {
+  const layout = new ColumnLayout('SIGNED_IN', values);
+  return { layout, values, cols: () => new OccurrenceColumns(layout) };
+}
+
+describe('OccurrenceColumns', () => {
+  it('interns repeated values once and widens codes past 8 and 16 bits', () => {
+    const { values, cols } = columns();
+    const c = cols();
+    for (let i = 0; i < 70_000; i++) c.insert(i, `e${i}`, { app: i < 10 ? 'Office 365' : `app-${i % 3}`, city: `city-${i}` });
+    // city is too distinct to intern: after the warm-up it goes raw, so the table stays small-ish.
+    expect(values.size).toBeLessThan(10_000);
+    expect(c.prop(0, 'app')).toBe('Office 365');
+    expect(c.prop(69_999, 'app')).toBe(`app-${69_999 % 3}`);
+    for (const i of [0, 255, 256, 4095, 4096, 65_535, 65_536, 69_999]) expect(c.prop(i, 'city')).toBe(`city-${i}`);
+  });
+
+  it('flips a distinct property to raw storage and converts other edges lazily', () => {
+    const { layout, cols } = columns();
+    const early = cols();
+    early.insert(1, 'x', { correlationId: 'corr-early', app: 'Teams' });
+    const p = layout.index.get('correlationId')!;
+    expect(layout.raw[p]).toBe(false);
+    const busy = cols();
+    for (let i = 0; i < 5000; i++) busy.insert(i, `e${i}`, { correlationId: `corr-${i}`, app: 'Teams' });
+    expect(layout.raw[p]).toBe(true);
+    expect(layout.raw[layout.index.get('app')!]).toBe(false);
+    expect(early.prop(0, 'correlationId')).toBe('corr-early'); // not yet converted, still readable
+    early.insert(2, 'y', { correlationId: 'corr-late' }); // converts on write
+    expect([early.prop(0, 'correlationId'), early.prop(1, 'correlationId'), early.prop(1, 'app')]).toEqual(['corr-early', 'corr-late', null]);
+    expect(busy.prop(4999, 'correlationId')).toBe('corr-4999');
+  });
+
+  it('inserts late occurrences with raw and coded columns shifted together', () => {
+    const { cols } = columns();
+    const c = cols();
+    for (let i = 0; i < 5000; i++) c.insert(2 * i, `e${2 * i}`, { correlationId: `c${2 * i}`, app: `a${i % 4}` });
+    c.insert(3, 'late', { correlationId: 'c-late', app: 'late-app' });
+    const i = c.lowerBound(3);
+    expect([c.time(i), c.eventId(i), c.prop(i, 'correlationId'), c.prop(i, 'app')]).toEqual([3, 'late', 'c-late', 'late-app']);
+    expect([c.time(i + 1), c.prop(i + 1, 'correlationId'), c.prop(i + 1, 'app')]).toEqual([4, 'c4', 'a2']);
+    expect(c.size).toBe(5001);
+  });
+
+  it('absorbs another edge in time order and drops a prefix', () => {
+    const { cols } = columns();
+    const a = cols();
+    const b = cols();
+    for (const t of [1, 4, 9]) a.insert(t, `a${t}`, { app: `A${t}` });
+    for (const t of [2, 4, 10]) b.insert(t, `b${t}`, { city: `B${t}` });
+    a.absorb(b);
+    expect(Array.from({ length: a.size }, (_, i) => [a.eventId(i), a.prop(i, 'app'), a.prop(i, 'city')])).toEqual([
+      ['a1', 'A1', null],
+      ['b2', null, 'B2'],
+      ['a4', 'A4', null],
+      ['b4', null, 'B4'],
+      ['a9', 'A9', null],
+      ['b10', null, 'B10'],
+    ]);
+    expect(a.dropBefore(5)).toBe(4);
+    expect([a.size, a.eventId(0), a.prop(0, 'app'), a.prop(1, 'city')]).toEqual([2, 'a9', 'A9', 'B10']);
+    a.trim();
+    a.insert(11, 'a11', { app: 'A11' });
+    expect(a.prop(2, 'app')).toBe('A11');
+    expect(a.contains(9, 'a9')).toBe(true);
+    expect(a.contains(9, 'b9')).toBe(false);
+  });
+});
+
+describe('ValueTable', () => {
+  it('keeps strings, numbers and booleans apart and compacts to the live codes', () => {
+    const t = new ValueTable();
+    const codes = ['1', 1, true, false, '', 'x'].map((v) => t.intern(v));
+    expect(new Set(codes).size).toBe(6);
+    expect(t.intern(null)).toBe(0);
+    expect(t.intern('1')).toBe(codes[0]);
+    const live = new Uint8Array(t.size);
+    live[codes[1]!] = 1;
+    live[codes[5]!] = 1;
+    const remap = t.compact(live);
+    expect(t.size).toBe(3);
+    expect(t.value(remap[codes[1]!]!)).toBe(1);
+    expect(t.value(remap[codes[5]!]!)).toBe('x');
+    expect(remap[codes[0]!]).toBe(0);
+    expect(t.intern('1')).toBe(3);
+  });
+});

@@ -1,0 +1,140 @@
+/**
+ * Edge clauses in Cypher: the relationship pattern (node variables by label,
+ * key endpoints by canonical key or alias), the time bounds the in-memory
+ * evaluator applies (the run's [start, end] and the clause window), and the
+ * per-role forms: MATCH (with collapse to the earliest occurrence per key),
+ * EXISTS / NOT EXISTS sub-queries, and aggregate sub-queries.
+ */
+import type { CompiledClause, CompiledEndpoint } from '../compile.js';
+import { exprVariables } from '../expr/ast.js';
+import { planAggregates } from './aggregates.js';
+import { aggVar, labels, nodeVar, relType, relVar, type CypherContext, type ParamView } from './context.js';
+import { compileCondition, compileExpression, emptyOf, textOf, withLet, type CypherScope } from './expression.js';
+import { canonicalKeyCypher } from './node-key.js';
+
+export interface ClausePattern {
+  /** `(a)-[r:KIND]->(b)` */
+  readonly pattern: string;
+  /** Conditions on the pattern: key endpoints, bounds and local predicates (cross predicates when asked). */
+  readonly conditions: string[];
+  /** Cypher variables the pattern binds that were not bound before. */
+  readonly binds: string[];
+}
+
+/** The Cypher node a key expression names: canonical key, then alias (as TemporalGraph.resolve looks it up). */
+function keyCondition(ctx: CypherContext, scope: CypherScope, node: string, ep: Extract<CompiledEndpoint, { type: 'key' }>): string {
+  const raw = compileExpression(ep.key, scope);
+  const key = withLet(raw, scope, (v) => `CASE WHEN ${emptyOf(v)} THEN null ELSE ${canonicalKeyCypher(ep.kind, textOf(v, scope))} END`);
+  const k = ctx.fresh();
+  return `[${k} IN [${key}] | ${node}.key = ${k} OR ${k} IN coalesce(${node}.aliases, [])][0]`;
+}
+
+function endpoint(
+  ctx: CypherContext,
+  scope: CypherScope,
+  c: CompiledClause,
+  ep: CompiledEndpoint,
+  side: 'from' | 'to',
+  bound: ReadonlySet<string>,
+  out: { conditions: string[]; binds: string[] },
+): string {
+  if (ep.type === 'var') {
+    const v = nodeVar(ep.var);
+    if (bound.has(v) || out.binds.includes(v)) return `(${v})`;
+    out.binds.push(v);
+    return `(${v}:${labels(ctx.p.nodeVars.get(ep.var) ?? [])})`;
+  }
+  for (const needed of exprVariables(ep.key)) {
+    const isBound = bound.has(relVar(needed)) || bound.has(nodeVar(needed)) || ctx.aggregateOutputs.has(needed);
+    if (!isBound) ctx.unsupported(`the key of ${side} reads '${needed}', which is not bound when this clause is matched`, `${c.path}.${side}.key`);
+  }
+  const v = ep.var ? nodeVar(ep.var) : `k_${c.as}_${side}`;
+  out.conditions.push(keyCondition(ctx, scope, v, ep));
+  if (bound.has(v) || out.binds.includes(v)) return `(${v})`;
+  out.binds.push(v);
+  return `(${v}:${labels([ep.kind])})`;
+}
+
+/** The pattern and conditions of a clause, given the Cypher variables already bound. */
+export function clausePattern(
+  ctx: CypherContext,
+  c: CompiledClause,
+  view: ParamView,
+  bound: ReadonlySet<string>,
+  withCross: boolean,
+): ClausePattern {
+  ctx.path = c.path;
+  const scope = ctx.scope(view);
+  const out = { conditions: [] as string[], binds: [] as string[] };
+  const r = relVar(c.as);
+  const from = endpoint(ctx, scope, c, c.from, 'from', bound, out);
+  const to = endpoint(ctx, scope, c, c.to, 'to', bound, out);
+  out.binds.push(r);
+  const conds = out.conditions;
+  if (c.range === 'run') conds.push(`${r}.time >= ${view.start}`, `${r}.time <= ${view.end}`);
+  if (c.window?.from) {
+    ctx.path = `${c.path}.window.from`;
+    conds.push(`${r}.time ${c.window.fromInclusive ? '>=' : '>'} ${compileExpression(c.window.from, scope).text}`);
+  }
+  if (c.window?.to) {
+    ctx.path = `${c.path}.window.to`;
+    conds.push(`${r}.time ${c.window.toInclusive ? '<=' : '<'} ${compileExpression(c.window.to, scope).text}`);
+  }
+  ctx.path = `${c.path}.where`;
+  for (const e of c.local) conds.push(compileCondition(e, scope));
+  if (withCross) for (const e of c.cross) conds.push(compileCondition(e, scope));
+  return { pattern: `${from}-[${r}:${relType(c.edge)}]->${to}`, conditions: conds, binds: out.binds };
+}
+
+const where = (conds: readonly string[]): string => (conds.length ? ` WHERE ${conds.join(' AND ')}` : '');
+
+/** `EXISTS { ... }` (or NOT EXISTS) for an exists/absent clause. */
+export function existsSubquery(ctx: CypherContext, c: CompiledClause, view: ParamView, bound: ReadonlySet<string>): string {
+  const cp = clausePattern(ctx, c, view, bound, true);
+  return `${c.role === 'absent' ? 'NOT ' : ''}EXISTS { MATCH ${cp.pattern}${where(cp.conditions)} }`;
+}
+
+/** A CALL sub-query computing an aggregate clause's values for each row (null when no occurrence). */
+export function aggregateSubquery(ctx: CypherContext, c: CompiledClause, view: ParamView, bound: ReadonlySet<string>): string[] {
+  const cp = clausePattern(ctx, c, view, bound, true);
+  const r = relVar(c.as);
+  ctx.path = `${c.path}.compute`;
+  const scope = ctx.scope(view);
+  const inputs = c.compute.map(({ name, spec }) => ({ name, spec, arg: spec.arg ? compileExpression(spec.arg, scope) : null }));
+  const plan = planAggregates(ctx, scope, inputs, `${r} IS NOT NULL`, `${r}.time`);
+  const n = `_n${ctx.fresh()}`;
+  const outputs = new Map<string, import('./expression.js').CypherType>();
+  for (const { name, spec, arg } of inputs) {
+    outputs.set(name, spec.fn === 'count' || spec.fn === 'dcount' || spec.fn === 'sum' ? 'num' : spec.fn === 'make_set' ? 'list' : arg?.type === 'num' ? 'num' : 'any');
+  }
+  ctx.aggregateOutputs.set(c.as, outputs);
+  const returns = inputs.map(({ name }) => `CASE WHEN ${n} = 0 THEN null ELSE ${plan.results.get(name)!} END AS ${aggVar(c.as, name)}`);
+  return [
+    'CALL (*) {',
+    `  OPTIONAL MATCH ${cp.pattern}${where(cp.conditions)}`,
+    `  WITH count(${r}) AS ${n}${plan.items.map((i) => `, ${i}`).join('')}`,
+    ...plan.calls.map((x) => `  ${x}`),
+    `  RETURN ${returns.join(', ')}`,
+    '}',
+  ];
+}
+
+/** Lines that keep, per frame (bound variables) and collapse key, only the earliest occurrence of a just-matched clause. */
+export function collapseLines(ctx: CypherContext, c: CompiledClause, view: ParamView, frame: readonly string[], newBinds: readonly string[]): string[] {
+  ctx.path = `${c.path}.collapse`;
+  const scope = ctx.scope(view);
+  const r = relVar(c.as);
+  const key = (c.collapse ?? []).map((e) => {
+    const x = compileExpression(e, scope);
+    if (x.type === 'list') ctx.unsupported('collapse by a list value');
+    return withLet(x, scope, (v) => `CASE WHEN ${v.text} = '' THEN null ELSE ${v.text} END`);
+  });
+  const keep = ['_key', ...frame];
+  const kept = `_kept${ctx.fresh()}`;
+  return [
+    `WITH ${[...frame, `[${key.join(', ')}] AS _key`, ...newBinds].join(', ')}`,
+    `ORDER BY ${r}.time, ${r}.eventId`,
+    `WITH ${[...keep, `collect([${newBinds.join(', ')}])[0] AS ${kept}`].join(', ')}`,
+    `WITH ${[...frame, ...newBinds.map((b, i) => `${kept}[${i}] AS ${b}`)].join(', ')}`,
+  ];
+}

@@ -10,13 +10,13 @@
  * Owns: one edge's occurrences. Knows nothing of nodes or graphology.
  */
 import { EDGE_KINDS, type EdgeKind, type Scalar } from './schema.js';
-import type { ValueTable } from './value-table.js';
+import { ownString, type ValueTable } from './value-table.js';
 
 type Codes = Uint8Array | Uint16Array | Uint32Array;
 
-/** Writes of a property after which (and at every doubling) its distinctness is judged. */
-const POLICY_WARMUP = 4096;
-/** Share of writes that introduced a new value above which a property is stored raw, not interned. */
+/** Writes per judging window of a property's distinctness. The first window (warm-up: everything is new) is not judged. */
+const POLICY_WINDOW = 8192;
+/** Share of a window's writes that brought a never-seen value above which a property is stored raw, not interned. */
 const RAW_RATIO = 0.5;
 
 const EMPTY_TIMES = new Float64Array(0);
@@ -31,6 +31,7 @@ export class ColumnLayout {
   epoch = 0;
   private readonly writes: number[];
   private readonly fresh: number[];
+  private readonly windows: number[];
 
   constructor(
     readonly kind: EdgeKind,
@@ -41,19 +42,32 @@ export class ColumnLayout {
     this.raw = this.names.map(() => false);
     this.writes = this.names.map(() => 0);
     this.fresh = this.names.map(() => 0);
+    this.windows = this.names.map(() => 0);
   }
 
-  /** Code of a value written to property p, counting how often writes bring new values. */
+  /**
+   * Code of a value written to property p. Counts how many writes bring a value
+   * never seen before; a property where most do (a correlation id) flips to raw,
+   * since interning a value used once costs more than storing it.
+   */
   encode(p: number, v: Scalar): number {
     const before = this.values.size;
     const code = this.values.intern(v);
-    const w = ++this.writes[p]!;
     if (this.values.size !== before) this.fresh[p]!++;
-    if (w >= POLICY_WARMUP && (w & (w - 1)) === 0 && this.fresh[p]! / w > RAW_RATIO) {
-      this.raw[p] = true;
-      this.epoch++;
+    if (++this.writes[p]! === POLICY_WINDOW) {
+      if (this.windows[p]!++ > 0 && this.fresh[p]! > POLICY_WINDOW * RAW_RATIO) {
+        this.raw[p] = true;
+        this.epoch++;
+      }
+      this.writes[p] = 0;
+      this.fresh[p] = 0;
     }
     return code;
+  }
+
+  /** The copy of a raw string to keep: the interned instance when there is one, else a compact private copy. */
+  keep(v: Scalar): Scalar {
+    return typeof v === 'string' ? (this.values.interned(v) ?? ownString(v)) : v;
   }
 }
 
@@ -146,7 +160,7 @@ export class OccurrenceColumns {
     const i = n > 0 && (this.times[n - 1] as number) > t ? this.upperBound(t) : n;
     this.openSlot(i);
     this.times[i] = t;
-    this.ids[i] = eventId;
+    this.ids[i] = ownString(eventId);
     if (this.epoch !== this.layout.epoch) this.syncRaw();
     for (const name in props) {
       const v = props[name];
@@ -281,7 +295,7 @@ export class OccurrenceColumns {
   private setProp(i: number, p: number, v: Scalar, count: boolean): void {
     if (this.layout.raw[p]) {
       const raw = (this.raw ??= []);
-      (raw[p] ??= new Array<Scalar | undefined>(this.cap))[i] = v;
+      (raw[p] ??= new Array<Scalar | undefined>(this.cap))[i] = count ? this.layout.keep(v) : v;
       return;
     }
     const code = count ? this.layout.encode(p, v) : this.layout.values.intern(v);

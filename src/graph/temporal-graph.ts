@@ -19,7 +19,7 @@ import type { EdgeFact, EventFacts, NodeFact, NodeRef } from './facts.js';
 import type { EdgeHandle, TemporalGraphView } from './graph-view.js';
 import { ColumnLayout, OccurrenceColumns } from './occurrence-columns.js';
 import { EDGE_KIND_NAMES, EDGE_KINDS, NODE_KIND_NAMES, NODE_KINDS, type EdgeKind, type NodeKind, type Scalar } from './schema.js';
-import { ValueTable } from './value-table.js';
+import { ownString, ValueTable } from './value-table.js';
 
 /** One occurrence an apply added, with canonical endpoints (what streaming matchers consume). */
 export interface AppliedOccurrence {
@@ -368,9 +368,10 @@ export class TemporalGraph implements TemporalGraphView {
   }
 
   private ensureNode(kind: NodeKind, rawKey: string, time: number): NodeState {
-    const key = normalizeKey(kind, rawKey);
+    let key = normalizeKey(kind, rawKey);
     let s = this.lookup(kind, key);
     if (!s) {
+      key = ownString(key);
       const ref: NodeRef = Object.freeze({ kind, key });
       const gkey = `${kind}:${key}`;
       s = { ref, gkey, props: { key }, aliases: null, seen: time, out: {}, in: {} };
@@ -390,8 +391,9 @@ export class TemporalGraph implements TemporalGraphView {
       if (other === m) continue;
       if (other) this.absorb(other, m);
       else {
-        this.aliases.set(nf.kind, a, m.ref.key);
-        (m.aliases ??= []).push(a);
+        const own = ownString(a);
+        this.aliases.set(nf.kind, own, m.ref.key);
+        (m.aliases ??= []).push(own);
       }
     }
   }
@@ -488,7 +490,7 @@ function fillProps(target: Record<string, Scalar>, from: Readonly<Record<string,
   for (const k in from) {
     if (k === 'key') continue;
     const v = from[k];
-    if (!isEmptyValue(v) && isEmptyValue(target[k])) target[k] = v as Scalar;
+    if (!isEmptyValue(v) && isEmptyValue(target[k])) target[k] = typeof v === 'string' ? ownString(v) : (v as Scalar);
   }
 }
 

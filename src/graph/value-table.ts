@@ -7,6 +7,17 @@
  */
 import type { Scalar } from './schema.js';
 
+/**
+ * A compact private copy of a string the graph keeps for long. Strings built by
+ * concatenation (cons strings) or cut from a larger one (sliced strings, e.g. a
+ * field of a raw JSON line) can hold several times their length, or the whole
+ * parent; a JSON round trip yields a flat copy and is exact for every string.
+ * V8 makes neither kind below 13 characters, so short strings are kept as they are.
+ */
+export function ownString(s: string): string {
+  return s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string);
+}
+
 /** A global table of interned scalar values; codes are dense, first-seen order, 0 = null. */
 export class ValueTable {
   private values: Scalar[] = [null];
@@ -27,8 +38,9 @@ export class ValueTable {
         const c = this.strings.get(v);
         if (c !== undefined) return c;
         const code = this.values.length;
-        this.values.push(v);
-        this.strings.set(v, code);
+        const own = ownString(v);
+        this.values.push(own);
+        this.strings.set(own, code);
         return code;
       }
       case 'number': {
@@ -49,6 +61,12 @@ export class ValueTable {
         return code;
       }
     }
+  }
+
+  /** The interned instance of a string, if interned. */
+  interned(s: string): string | undefined {
+    const c = this.strings.get(s);
+    return c === undefined ? undefined : (this.values[c] as string);
   }
 
   /** The value behind a code (null for 0 and unknown codes). */

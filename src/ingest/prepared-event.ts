@@ -20,6 +20,13 @@ export interface SourceRecord extends RecordOrigin {
   /** Table named by the record's Type, the file name or --table; undefined when nothing says. */
   readonly table: string | undefined;
   readonly record: Record<string, unknown>;
+  /**
+   * Epoch ms to use as the event time when the record has no time column at
+   * all (a hunting-query export that projected it away): the file's
+   * modification time, or when a stream was read. A time column that is
+   * present but empty or malformed is still a reject.
+   */
+  readonly fallbackTime?: number;
 }
 
 /** A validated event, ready to store and to apply to the graph. */

@@ -68,7 +68,8 @@ export function translateRegex(pattern: string, unsupported: (why: string) => ne
           const n = pattern[++j];
           if (n === undefined) return bad('trailing \\');
           cls += escape(n, true);
-        } else if (d === '[' || d === '&') cls += `\\${d}`;
+        } else if (d === '[' && pattern[j + 1] === ':') return bad('[: (POSIX class)');
+        else if (d === '[' || d === '&') cls += `\\${d}`;
         else cls += d;
       }
       if (j >= pattern.length) return bad('unterminated class');

@@ -1,0 +1,125 @@
+/**
+ * Differential test of the expression compiler on a real Neo4j: each
+ * expression runs over a pool of awkward values (empties, numbers as text,
+ * case variants, term boundaries, integers and floats) in the in-memory
+ * evaluator and as Cypher, and must give the same value. Also checks the
+ * canonical-IP Cypher against canonicalIp() on random addresses.
+ */
+import fc from 'fast-check';
+import neo4j from 'neo4j-driver';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compileExpression, type CypherScope } from '../../src/detect/cypher/expression.js';
+import { canonicalIpCypher } from '../../src/detect/cypher/node-key.js';
+import { fromNeo4j } from '../../src/detect/cypher/run.js';
+import type { Value } from '../../src/detect/expr/ast.js';
+import { compileExpr } from '../../src/detect/expr/evaluate.js';
+import { parseExpr } from '../../src/detect/expr/parser.js';
+import { canonicalIp } from '../../src/graph/node-keys.js';
+import { openTestNeo4j, type TestNeo4j } from './cypher-neo4j.js';
+
+let db: TestNeo4j;
+beforeAll(async () => {
+  db = await openTestNeo4j();
+});
+afterAll(async () => {
+  await db?.close();
+});
+
+/** A value as it is stored: integers as Neo4j integers when `asInt`, other numbers as floats. */
+interface Sample {
+  readonly value: Value;
+  readonly asInt: boolean;
+}
+
+const POOL: Sample[] = [
+  null, '', 0, '0', ' 5 ', '5.', '-.5', '1e3', 50, 50.5, '50', '0x10', 'abc', 'ABC', 'Abc@Contoso.com', 'a@', '@b', 'a@@b',
+  'multi-factor auth', 'Multi Factor', 'multifactor', 'MFAX', 'MFA denied', 'second  factor!', true, false, 'true', 'x\ny', 'xzy', 'abbbc',
+  'Ünïcode Straße', 500121, '500121',
+].flatMap((value): Sample[] => (typeof value === 'number' && Number.isInteger(value) ? [{ value, asInt: true }, { value, asInt: false }] : [{ value, asInt: false }]));
+
+const EXPRESSIONS = [
+  'x.a == x.b', 'x.a != x.b', 'x.a =~ x.b', 'x.a !~ x.b', 'x.a < x.b', 'x.a >= x.b', 'x.a contains x.b', 'x.a startswith x.b', 'x.a endswith x.b',
+  'x.a + x.b', 'x.a - x.b', 'x.a * x.b', 'x.a / x.b', 'coalesce(x.a, x.b)', 'strcat(x.a, x.b)', 'iff(x.a == x.b, x.a, x.b)', 'x.a in (x.b, 50)',
+  'x.a in~ (x.b)', 'x.a == 0', "x.a == '50'", "x.a == ''", 'x.a == true', 'x.a in (50, 500121)', "x.a in ('abc', 'ABC', '', '0')", "x.a in~ ('abc', '5', 'true')",
+  "x.a !in ('abc', 50)", "x.a has_any ('MFA', 'second factor', 'multi-factor')", "x.a has 'multi factor'", "x.a has 'straße'", 'tostring(x.a)', 'tonumber(x.a)',
+  'lower(x.a)', 'upper(x.a)', 'isempty(x.a)', 'isnotempty(x.a)', "split(x.a, '@')[0]", "split(x.a, '@')[1]", "split(x.a, '@')[-1]", "split(x.a, '@')",
+  "x.a matches '^ab+c$'", "x.a matches '(?i)x.y'", "x.a matches '[0-9]'", "x.a matches 'c\\\\s*$'", '-x.a', 'not (x.a == x.b) and x.a != 0', "datetime('2026-10-01T00:00:00Z') > x.a",
+  "x.a =~ 'ABC'", "x.a =~ '50'", "x.a > 5", "x.a <= '5'",
+];
+
+describe('expressions: Cypher equals the in-memory evaluator', () => {
+  for (const src of EXPRESSIONS) {
+    it(src, async () => {
+      const expr = parseExpr(src);
+      const params: Record<string, unknown> = {};
+      let n = 0;
+      const scope: CypherScope = {
+        prop: (_v, prop) => ({ text: `c.${prop}`, type: 'any' }),
+        param: () => {
+          throw new Error('no params here');
+        },
+        column: () => {
+          throw new Error('no columns here');
+        },
+        bind: (v) => {
+          const name = `l${n++}`;
+          params[name] = v;
+          return `$${name}`;
+        },
+        fresh: () => `_f${n++}`,
+        unsupported: (why) => {
+          throw new Error(why);
+        },
+      };
+      const cypher = compileExpression(expr, scope).text;
+      const get = compileExpr<{ a: Value; b: Value }>(expr, {
+        prop: (_v, prop) => (ctx) => (prop === 'a' ? ctx.a : ctx.b),
+        param: () => () => null,
+        column: () => () => null,
+      });
+      const pairs: [Sample, Sample][] = [];
+      for (const a of POOL) for (const b of src.includes('x.b') ? POOL : [POOL[0]!]) pairs.push([a, b]);
+      const toParam = (s: Sample): unknown => (s.asInt && typeof s.value === 'number' ? neo4j.int(s.value) : s.value);
+      const records = await db.run(`UNWIND $cases AS c RETURN c.i AS i, ${cypher} AS r ORDER BY i`, {
+        ...params,
+        cases: pairs.map(([a, b], i) => ({ i, a: toParam(a), b: toParam(b) })),
+      });
+      expect(records).toHaveLength(pairs.length);
+      const mismatches: string[] = [];
+      records.forEach((rec, i) => {
+        const [a, b] = pairs[i]!;
+        const want = get({ a: a.value, b: b.value });
+        const got = fromNeo4j(rec['r']);
+        if (JSON.stringify(want) !== JSON.stringify(got)) {
+          mismatches.push(`a=${JSON.stringify(a.value)}${a.asInt ? 'i' : ''} b=${JSON.stringify(b.value)}${b.asInt ? 'i' : ''}: evaluator ${JSON.stringify(want)}, cypher ${JSON.stringify(got)}`);
+        }
+      });
+      expect(mismatches).toEqual([]);
+    });
+  }
+});
+
+describe('canonical IP keys in Cypher', () => {
+  it('equal canonicalIp() on random IPv4, IPv6, bracketed, zoned and non-IP texts', async () => {
+    const texts = fc.sample(
+      fc.oneof(
+        fc.ipV4(),
+        fc.ipV4Extended(),
+        fc.ipV6(),
+        fc.ipV6().map((s) => s.toUpperCase()),
+        fc.ipV6().map((s) => `[${s}]`),
+        fc.tuple(fc.ipV6(), fc.stringMatching(/^%[A-Za-z0-9]{1,4}$/)).map(([a, z]) => a + z),
+        fc.tuple(fc.nat(0xffff), fc.ipV4()).map(([h, v4]) => `::ffff:${h.toString(16)}:${v4}`.replace(/:[0-9a-f]+:(?=\d+\.)/, ':')),
+        fc.constantFrom('0:0:0:0:0:0:0:0', '1:0:0:2:0:0:0:3', '0:0:1:0:0:1:0:0', ' 10.0.0.1 ', '[::1]:443', 'not an ip', '', '01.2.3.4', '2001:DB8:0:0:1::1'),
+      ),
+      { numRuns: 600, seed: 7 },
+    );
+    const records = await db.run(`UNWIND $texts AS t RETURN t, ${canonicalIpCypher('t')} AS k`, { texts });
+    const mismatches = records
+      .map((r) => ({ t: r['t'] as string, got: r['k'] as string }))
+      .filter(({ t, got }) => got !== canonicalIp(t))
+      .map(({ t, got }) => `${JSON.stringify(t)}: canonicalIp ${JSON.stringify(canonicalIp(t))}, cypher ${JSON.stringify(got)}`);
+    expect(mismatches).toEqual([]);
+    expect(records.length).toBe(texts.length);
+  });
+});

@@ -1,8 +1,10 @@
 /**
  * Columnar, compact storage of one edge's occurrences, sorted by time (ties
- * keep arrival order). Per edge: a Float64Array of times, an array of event
- * ids, and one buffer of property codes laid out column by column (stride =
- * capacity) whose element width (8/16/32 bits) grows with the largest code.
+ * keep arrival order). Per edge: an array of times (V8 keeps an all-number
+ * array as unboxed doubles, on the heap, without an ArrayBuffer per edge), an
+ * array of event ids, and one byte buffer of property codes laid out column by
+ * column, each column 0-4 bytes wide per occurrence (0 = never written, so
+ * all-null properties cost nothing; the width grows with the largest code).
  * Properties too distinct to be worth interning (correlation ids) are kept
  * as plain values in their own column instead; the layout decides that per
  * edge kind from what it has seen, and edges convert lazily.
@@ -12,14 +14,10 @@
 import { EDGE_KINDS, type EdgeKind, type Scalar } from './schema.js';
 import { ownString, type ValueTable } from './value-table.js';
 
-type Codes = Uint8Array | Uint16Array | Uint32Array;
-
 /** Writes per judging window of a property's distinctness. The first window (warm-up: everything is new) is not judged. */
 const POLICY_WINDOW = 8192;
 /** Share of a window's writes that brought a never-seen value above which a property is stored raw, not interned. */
 const RAW_RATIO = 0.5;
-
-const EMPTY_TIMES = new Float64Array(0);
 
 /** The property columns of one edge kind, shared by all its edges, with the intern-or-raw policy per property. */
 export class ColumnLayout {
@@ -75,10 +73,14 @@ export class ColumnLayout {
 export class OccurrenceColumns {
   private n = 0;
   private cap = 0;
-  private times: Float64Array = EMPTY_TIMES;
+  private times: number[] = [];
   private ids: (string | undefined)[] = [];
-  /** Property codes, column p at [p * cap, p * cap + n); null until a coded value is written. */
-  private codes: Codes | null = null;
+  /**
+   * Property codes, or null before the first coded value. Header: bytes 0..np hold
+   * cumulative column widths (cum[p+1] - cum[p] = width of column p, in bytes);
+   * column p starts at np + 1 + cap * cum[p]; codes are little-endian.
+   */
+  private codes: Uint8Array | null = null;
   /** Raw columns (same indexing as occurrences), only for properties the layout stores raw. */
   private raw: (Scalar | undefined)[][] | null = null;
   private epoch: number;
@@ -115,8 +117,11 @@ export class OccurrenceColumns {
   propAt(i: number, p: number): Scalar {
     const r = this.raw?.[p];
     if (r) return r[i] ?? null;
-    const c = this.codes;
-    return c ? this.layout.values.value(c[p * this.cap + i] as number) : null;
+    const b = this.codes;
+    if (!b) return null;
+    const c0 = b[p] as number;
+    const w = (b[p + 1] as number) - c0;
+    return w === 0 ? null : this.layout.values.value(readCode(b, this.base(c0) + i * w, w));
   }
 
   /** Index of the first occurrence with time >= t (size when none). */
@@ -202,27 +207,38 @@ export class OccurrenceColumns {
 
   /** Mark every interned code these columns use (for value table compaction). */
   markLive(live: Uint8Array): void {
-    const c = this.codes;
-    if (!c) return;
+    const b = this.codes;
+    if (!b) return;
     for (let p = 0; p < this.layout.names.length; p++) {
-      const base = p * this.cap;
-      for (let i = 0; i < this.n; i++) live[c[base + i] as number] = 1;
+      const c0 = b[p] as number;
+      const w = (b[p + 1] as number) - c0;
+      if (w === 0) continue;
+      const base = this.base(c0);
+      for (let i = 0; i < this.n; i++) live[readCode(b, base + i * w, w)] = 1;
     }
   }
 
-  /** Rewrite codes after the value table was compacted. */
+  /** Rewrite codes after the value table was compacted (codes only shrink, so widths still fit). */
   remapCodes(remap: Uint32Array): void {
-    const c = this.codes;
-    if (!c) return;
+    const b = this.codes;
+    if (!b) return;
     for (let p = 0; p < this.layout.names.length; p++) {
-      const base = p * this.cap;
-      for (let i = 0; i < this.n; i++) c[base + i] = remap[c[base + i] as number] as number;
+      const c0 = b[p] as number;
+      const w = (b[p + 1] as number) - c0;
+      if (w === 0) continue;
+      const base = this.base(c0);
+      for (let i = 0; i < this.n; i++) writeCode(b, base + i * w, w, remap[readCode(b, base + i * w, w)] as number);
     }
   }
 
-  /** Approximate bytes held by the columns' buffers (not counting event id strings). */
+  /** Bytes the columns reserve for codes, times and slots (not counting event id and raw value strings). */
   bufferBytes(): number {
-    return this.times.byteLength + (this.codes?.byteLength ?? 0) + 8 * this.cap * (1 + (this.raw?.filter(Boolean).length ?? 0));
+    return (this.codes?.byteLength ?? 0) + 16 * this.cap + 8 * this.cap * (this.raw?.filter(Boolean).length ?? 0);
+  }
+
+  /** Byte offset of the column whose cumulative width is c0. */
+  private base(c0: number): number {
+    return this.layout.names.length + 1 + this.cap * c0;
   }
 
   private appendFrom(src: OccurrenceColumns, j: number): void {
@@ -247,7 +263,7 @@ export class OccurrenceColumns {
     this.epoch = o.epoch;
     o.n = 0;
     o.cap = 0;
-    o.times = EMPTY_TIMES;
+    o.times = [];
     o.ids = [];
     o.codes = null;
     o.raw = null;
@@ -257,17 +273,23 @@ export class OccurrenceColumns {
   private openSlot(i: number): void {
     const n = this.n;
     if (n === this.cap) this.resize(n === 0 ? 1 : n * 2);
-    const cap = this.cap;
+    const b = this.codes;
     const np = this.layout.names.length;
-    const c = this.codes;
     if (i < n) {
       this.times.copyWithin(i + 1, i, n);
       const ids = this.ids;
       for (let j = n; j > i; j--) ids[j] = ids[j - 1];
-      if (c) for (let p = 0; p < np; p++) c.copyWithin(p * cap + i + 1, p * cap + i, p * cap + n);
       if (this.raw) for (const r of this.raw) if (r) for (let j = n; j > i; j--) r[j] = r[j - 1];
     }
-    if (c) for (let p = 0; p < np; p++) c[p * cap + i] = 0;
+    if (b)
+      for (let p = 0; p < np; p++) {
+        const c0 = b[p] as number;
+        const w = (b[p + 1] as number) - c0;
+        if (w === 0) continue;
+        const base = this.base(c0);
+        if (i < n) b.copyWithin(base + (i + 1) * w, base + i * w, base + n * w);
+        b.fill(0, base + i * w, base + (i + 1) * w);
+      }
     if (this.raw) for (const r of this.raw) if (r) r[i] = undefined;
     this.n = n + 1;
   }
@@ -275,13 +297,19 @@ export class OccurrenceColumns {
   private dropFirst(k: number): void {
     const n = this.n;
     const m = n - k;
-    const cap = this.cap;
     this.times.copyWithin(0, k, n);
     const ids = this.ids;
     for (let j = 0; j < m; j++) ids[j] = ids[j + k];
     for (let j = m; j < n; j++) ids[j] = undefined;
-    const c = this.codes;
-    if (c) for (let p = 0; p < this.layout.names.length; p++) c.copyWithin(p * cap, p * cap + k, p * cap + n);
+    const b = this.codes;
+    if (b)
+      for (let p = 0; p < this.layout.names.length; p++) {
+        const c0 = b[p] as number;
+        const w = (b[p + 1] as number) - c0;
+        if (w === 0) continue;
+        const base = this.base(c0);
+        b.copyWithin(base, base + k * w, base + n * w);
+      }
     if (this.raw)
       for (const r of this.raw) {
         if (!r) continue;
@@ -289,7 +317,7 @@ export class OccurrenceColumns {
         for (let j = m; j < n; j++) r[j] = undefined;
       }
     this.n = m;
-    if (m <= cap >>> 2) this.resize(m);
+    if (m <= this.cap >>> 2) this.resize(m);
   }
 
   private setProp(i: number, p: number, v: Scalar, count: boolean): void {
@@ -299,16 +327,44 @@ export class OccurrenceColumns {
       return;
     }
     const code = count ? this.layout.encode(p, v) : this.layout.values.intern(v);
-    let c = this.codes;
-    if (!c || code > maxCode(c)) c = this.widen(code);
-    c[p * this.cap + i] = code;
+    let b = this.codes;
+    const need = bytesFor(code);
+    if (!b || (b[p + 1] as number) - (b[p] as number) < need) b = this.relayout(this.cap, p, need);
+    const c0 = b[p] as number;
+    writeCode(b, this.base(c0) + i * ((b[p + 1] as number) - c0), (b[p + 1] as number) - c0, code);
   }
 
-  /** Replace the code buffer with one wide enough for `code`. */
-  private widen(code: number): Codes {
-    const len = this.layout.names.length * this.cap;
-    const next: Codes = code < 0x100 ? new Uint8Array(len) : code < 0x10000 ? new Uint16Array(len) : new Uint32Array(len);
-    if (this.codes) next.set(this.codes);
+  /**
+   * Rebuild the code buffer for capacity `cap`, with column `wp` set to width `ww`
+   * (-1: keep every width). Width 0 drops a column.
+   */
+  private relayout(cap: number, wp: number, ww: number): Uint8Array {
+    const np = this.layout.names.length;
+    const old = this.codes;
+    const widths = new Array<number>(np);
+    for (let p = 0; p < np; p++) widths[p] = old ? (old[p + 1] as number) - (old[p] as number) : 0;
+    if (wp >= 0) widths[wp] = ww;
+    let total = 0;
+    for (let p = 0; p < np; p++) total += widths[p] as number;
+    const next = new Uint8Array(np + 1 + cap * total);
+    let cum = 0;
+    for (let p = 0; p < np; p++) {
+      next[p] = cum;
+      cum += widths[p] as number;
+    }
+    next[np] = cum;
+    if (old) {
+      const n = Math.min(this.n, cap);
+      for (let p = 0; p < np; p++) {
+        const ow = (old[p + 1] as number) - (old[p] as number);
+        const nw = widths[p] as number;
+        if (ow === 0 || nw === 0) continue;
+        const ob = np + 1 + this.cap * (old[p] as number);
+        const nb = np + 1 + cap * (next[p] as number);
+        if (ow === nw) next.set(old.subarray(ob, ob + n * ow), nb);
+        else for (let i = 0; i < n; i++) writeCode(next, nb + i * nw, nw, readCode(old, ob + i * ow, ow));
+      }
+    }
     this.codes = next;
     return next;
   }
@@ -316,37 +372,33 @@ export class OccurrenceColumns {
   /** Convert coded columns of properties the layout now stores raw. */
   private syncRaw(): void {
     this.epoch = this.layout.epoch;
-    const c = this.codes;
-    if (!c) return;
     const values = this.layout.values;
     for (let p = 0; p < this.layout.names.length; p++) {
-      if (!this.layout.raw[p] || this.raw?.[p]) continue;
+      const b = this.codes;
+      if (!b || !this.layout.raw[p] || this.raw?.[p]) continue;
+      const c0 = b[p] as number;
+      const w = (b[p + 1] as number) - c0;
+      if (w === 0) continue;
       const col = new Array<Scalar | undefined>(this.cap);
-      const base = p * this.cap;
+      const base = this.base(c0);
       for (let i = 0; i < this.n; i++) {
-        const v = values.value(c[base + i] as number);
+        const v = values.value(readCode(b, base + i * w, w));
         if (v !== null) col[i] = v;
-        c[base + i] = 0;
       }
       (this.raw ??= [])[p] = col;
+      this.relayout(this.cap, p, 0);
     }
   }
 
   private resize(cap: number): void {
     const n = this.n;
-    const times = new Float64Array(cap);
-    times.set(this.times.subarray(0, n));
+    const times = new Array<number>(cap);
+    for (let j = 0; j < n; j++) times[j] = this.times[j] as number;
     this.times = times;
     const ids = new Array<string | undefined>(cap);
     for (let j = 0; j < n; j++) ids[j] = this.ids[j];
     this.ids = ids;
-    const old = this.codes;
-    if (old) {
-      const np = this.layout.names.length;
-      const next = new (old.constructor as new (len: number) => Codes)(np * cap);
-      for (let p = 0; p < np; p++) next.set(old.subarray(p * this.cap, p * this.cap + n), p * cap);
-      this.codes = next;
-    }
+    if (this.codes) this.relayout(cap, -1, 0);
     if (this.raw)
       this.raw = this.raw.map((r) => {
         if (!r) return r;
@@ -358,6 +410,26 @@ export class OccurrenceColumns {
   }
 }
 
-function maxCode(c: Codes): number {
-  return c instanceof Uint8Array ? 0xff : c instanceof Uint16Array ? 0xffff : 0xffffffff;
+function bytesFor(code: number): number {
+  return code < 0x100 ? 1 : code < 0x10000 ? 2 : code < 0x1000000 ? 3 : 4;
+}
+
+function readCode(b: Uint8Array, o: number, w: number): number {
+  switch (w) {
+    case 1:
+      return b[o] as number;
+    case 2:
+      return (b[o] as number) | ((b[o + 1] as number) << 8);
+    case 3:
+      return (b[o] as number) | ((b[o + 1] as number) << 8) | ((b[o + 2] as number) << 16);
+    default:
+      return ((b[o] as number) | ((b[o + 1] as number) << 8) | ((b[o + 2] as number) << 16) | ((b[o + 3] as number) << 24)) >>> 0;
+  }
+}
+
+function writeCode(b: Uint8Array, o: number, w: number, code: number): void {
+  b[o] = code & 0xff;
+  if (w > 1) b[o + 1] = (code >>> 8) & 0xff;
+  if (w > 2) b[o + 2] = (code >>> 16) & 0xff;
+  if (w > 3) b[o + 3] = code >>> 24;
 }

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ColumnLayout, OccurrenceColumns } from '../../src/graph/occurrence-columns.js';
 import { ValueTable } from '../../src/graph/value-table.js';
@@ -17,6 +18,64 @@ describe('OccurrenceColumns', () => {
     expect(c.prop(0, 'app')).toBe('Office 365');
     expect(c.prop(69_999, 'app')).toBe(`app-${69_999 % 3}`);
     for (const i of [0, 255, 256, 4095, 4096, 65_535, 65_536, 69_999]) expect(c.prop(i, 'city')).toBe(`city-${i}`);
+  });
+
+  it('widens one column to 3 bytes without disturbing the others', () => {
+    const values = new ValueTable();
+    for (let i = 0; i < 70_000; i++) values.intern(`v-${i}`);
+    const { cols } = columns(values);
+    const c = cols();
+    c.insert(1, 'a', { app: 'v-3', city: 'v-300' });
+    c.insert(2, 'b', { app: 'v-69999', city: 'v-4' });
+    c.insert(0, 'c', { city: 'v-65536' });
+    expect([0, 1, 2].map((i) => [c.eventId(i), c.prop(i, 'app'), c.prop(i, 'city')])).toEqual([
+      ['c', null, 'v-65536'],
+      ['a', 'v-3', 'v-300'],
+      ['b', 'v-69999', 'v-4'],
+    ]);
+  });
+
+  it('behaves like a sorted list under random inserts, drops and merges (property)', () => {
+    const op = fc.oneof(
+      fc.record({ op: fc.constant('insert' as const), t: fc.integer({ min: 0, max: 30 }), app: fc.option(fc.integer({ min: 0, max: 300 })), city: fc.option(fc.integer({ min: 0, max: 5 })) }),
+      fc.record({ op: fc.constant('drop' as const), t: fc.integer({ min: 0, max: 30 }) }),
+      fc.record({ op: fc.constant('absorb' as const), ts: fc.array(fc.integer({ min: 0, max: 30 }), { maxLength: 6 }) }),
+      fc.record({ op: fc.constant('trim' as const) }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 60 }), (ops) => {
+        const { cols } = columns();
+        const c = cols();
+        let model: { t: number; id: string; app: string | null; city: string | null }[] = [];
+        let next = 0;
+        const add = (into: typeof c, list: typeof model, t: number, app: number | null, city: number | null) => {
+          const row = { t, id: `e${next++}`, app: app === null ? null : `app-${app}`, city: city === null ? null : `city-${city}` };
+          into.insert(t, row.id, { app: row.app, city: row.city });
+          const at = list.findIndex((r) => r.t > t);
+          list.splice(at < 0 ? list.length : at, 0, row);
+        };
+        for (const o of ops) {
+          if (o.op === 'insert') add(c, model, o.t, o.app, o.city);
+          else if (o.op === 'drop') {
+            const before = model.length;
+            model = model.filter((r) => r.t >= o.t);
+            expect(c.dropBefore(o.t)).toBe(before - model.length);
+          } else if (o.op === 'absorb') {
+            const other = cols();
+            const theirs: typeof model = [];
+            for (const t of o.ts) add(other, theirs, t, t * 7, null);
+            c.absorb(other);
+            for (const r of theirs) {
+              const at = model.findIndex((m) => m.t > r.t);
+              model.splice(at < 0 ? model.length : at, 0, r);
+            }
+          } else c.trim();
+          const got = Array.from({ length: c.size }, (_, i) => ({ t: c.time(i), id: c.eventId(i), app: c.prop(i, 'app'), city: c.prop(i, 'city') }));
+          expect(got).toEqual(model);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('flips a distinct property to raw storage and converts other edges lazily', () => {

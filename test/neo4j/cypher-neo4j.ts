@@ -27,3 +27,48 @@ export async function openTestNeo4j(): Promise<TestNeo4j> {
     close: () => driver.close(),
   };
 }
+
+import type { EventFacts } from '../../src/graph/facts.js';
+import { EDGE_KIND_NAMES, NODE_KIND_NAMES, type NodeKind } from '../../src/graph/schema.js';
+import { TemporalGraph } from '../../src/graph/temporal-graph.js';
+
+/**
+ * Interim loader until the Neo4j store's loadFacts lands: writes the embedded
+ * graph's nodes (after entity resolution, aliases as a list property) and one
+ * relationship per occurrence with its time, event id and properties, in the
+ * model the store uses. Returns the embedded graph for comparison.
+ */
+export async function loadMirror(db: TestNeo4j, events: readonly EventFacts[]): Promise<TemporalGraph> {
+  await db.run('MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS');
+  const g = new TemporalGraph();
+  for (const e of events) g.apply(e);
+  const props = new Map<string, Readonly<Record<string, unknown>>>();
+  const canon = (r: { kind: NodeKind; key: string }): string => g.resolve(r.kind, r.key) ?? r.key;
+  for (const e of events) for (const ef of e.edges) props.set(`${ef.kind}|${ef.eventId}|${canon(ef.from)}|${canon(ef.to)}`, ef.props);
+  for (const kind of NODE_KIND_NAMES) {
+    const rows = [...g.nodesOfKind(kind)].map((ref) => ({ ...(g.nodeProps(ref) ?? {}), key: ref.key, aliases: [...g.nodeAliases(ref)] }));
+    for (let i = 0; i < rows.length; i += 5000) await db.run(`UNWIND $rows AS row CREATE (n:${kind}) SET n = row`, { rows: rows.slice(i, i + 5000) });
+  }
+  for (const kind of EDGE_KIND_NAMES) {
+    const byEnds = new Map<string, Record<string, unknown>[]>();
+    for (const e of g.edgesOfKind(kind)) {
+      const ends = `${e.from.kind}|${e.to.kind}`;
+      const rows = byEnds.get(ends) ?? [];
+      byEnds.set(ends, rows);
+      for (let i = 0; i < e.size; i++) {
+        const p: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(props.get(`${kind}|${e.eventId(i)}|${e.from.key}|${e.to.key}`) ?? {})) if (v !== null) p[k] = v;
+        rows.push({ a: e.from.key, b: e.to.key, props: { ...p, time: neo4j.int(e.time(i)), eventId: e.eventId(i) } });
+      }
+    }
+    for (const [ends, rows] of byEnds) {
+      const [fk, tk] = ends.split('|') as [NodeKind, NodeKind];
+      for (let i = 0; i < rows.length; i += 5000) {
+        await db.run(`UNWIND $rows AS row MATCH (a:${fk} {key: row.a}), (b:${tk} {key: row.b}) CREATE (a)-[r:${kind}]->(b) SET r = row.props`, {
+          rows: rows.slice(i, i + 5000),
+        });
+      }
+    }
+  }
+  return g;
+}

@@ -108,9 +108,11 @@ describe('canonical IP keys in Cypher', () => {
         fc.ipV6(),
         fc.ipV6().map((s) => s.toUpperCase()),
         fc.ipV6().map((s) => `[${s}]`),
+        fc.tuple(fc.ipV4(), fc.nat(99999)).map(([a, port]) => `${a}:${port}`),
+        fc.tuple(fc.ipV6(), fc.nat(65535)).map(([a, port]) => `[${a}]:${port}`),
         fc.tuple(fc.ipV6(), fc.stringMatching(/^%[A-Za-z0-9]{1,4}$/)).map(([a, z]) => a + z),
         fc.tuple(fc.nat(0xffff), fc.ipV4()).map(([h, v4]) => `::ffff:${h.toString(16)}:${v4}`.replace(/:[0-9a-f]+:(?=\d+\.)/, ':')),
-        fc.constantFrom('0:0:0:0:0:0:0:0', '1:0:0:2:0:0:0:3', '0:0:1:0:0:1:0:0', ' 10.0.0.1 ', '[::1]:443', 'not an ip', '', '01.2.3.4', '2001:DB8:0:0:1::1'),
+        fc.constantFrom('0:0:0:0:0:0:0:0', '1:0:0:2:0:0:0:3', '0:0:1:0:0:1:0:0', ' 10.0.0.1 ', '[::1]:443', '999.1.1.1:80', '1.2.3.4:123456', 'not an ip', '', '01.2.3.4', '2001:DB8:0:0:1::1'),
       ),
       { numRuns: 600, seed: 7 },
     );

@@ -3,7 +3,7 @@
  * pattern's key endpoint (`to: {kind: IP, key: reg.ip}`) reaches the same
  * node in Neo4j as in the embedded graph.
  *
- * IPs: Node's isIP() accepts exactly what IPV4/IPV6 below match (its own
+ * IPs: brackets and an IPv4's port are dropped first. Node's isIP() accepts exactly what IPV4/IPV6 below match (its own
  * regular expressions, in Java syntax). A valid IPv4 is already canonical
  * (no leading zeros are allowed). A valid IPv6 without a zone is rewritten
  * the way WHATWG URL serialises it: eight 16-bit pieces (an embedded IPv4
@@ -30,6 +30,9 @@ export const IPV6_RE =
   `(?:${V6SEG}:){1}(?:(?::${V6SEG}){0,4}:${V4}|(?::${V6SEG}){1,6}|:)|` +
   `(?::(?:(?::${V6SEG}){0,5}:${V4}|(?::${V6SEG}){1,7}|:))` +
   ')(?:%[0-9a-zA-Z.:-]{1,})?';
+
+/** canonicalIp's IPv4-with-port test. */
+const V4_PORT = '\\d{1,3}(?:\\.\\d{1,3}){3}:\\d{1,5}';
 
 const q = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
@@ -69,7 +72,10 @@ function ipv6(s: string): string {
 
 /** Cypher for canonicalIp(text) (text a non-null string expression). */
 export function canonicalIpCypher(text: string): string {
-  const unbracketed = `CASE WHEN t STARTS WITH '[' AND t CONTAINS ']' THEN split(substring(t, 1), ']')[0] ELSE t END`;
+  // "[v6]" or "[v6]:port" keeps what is inside the brackets; "1.2.3.4:443" drops the port.
+  const unbracketed =
+    `CASE WHEN t STARTS WITH '[' AND t CONTAINS ']' THEN split(substring(t, 1), ']')[0] ` +
+    `WHEN t =~ ${q(V4_PORT)} THEN split(t, ':')[0] ELSE t END`;
   return (
     `[t IN [trim(${text})] | [s IN [${unbracketed}] | CASE WHEN s =~ ${q(IPV4_RE)} THEN s ` +
     `WHEN s =~ ${q(IPV6_RE)} THEN CASE WHEN s CONTAINS '%' THEN toLower(s) ELSE ${ipv6('s')} END ELSE s END][0]][0]`

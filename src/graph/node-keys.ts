@@ -10,6 +10,7 @@ import type { NodeKind } from './schema.js';
 export function canonicalIp(raw: string): string {
   let s = raw.trim();
   if (s.startsWith('[') && s.includes(']')) s = s.slice(1, s.indexOf(']'));
+  else if (/^\d{1,3}(\.\d{1,3}){3}:\d{1,5}$/.test(s)) s = s.slice(0, s.indexOf(':')); // "1.2.3.4:443": IPv4 with a port
   const kind = isIP(s);
   if (kind === 4) return s.split('.').map((o) => String(Number(o))).join('.');
   if (kind === 6) {

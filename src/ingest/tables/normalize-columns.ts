@@ -1,0 +1,43 @@
+/**
+ * One view of a record's columns whatever the export did to them, applied
+ * before a table schema validates (the raw record is kept untouched):
+ * - the portal's ` [UTC]` header suffix is dropped (`TimeGenerated [UTC]`);
+ * - columns split by type in union exports (`X_dynamic` / `X_string`,
+ *   `ReportId_long` / `ReportId_string`) fold back into X, taking the first
+ *   non-empty part;
+ * - a `__proto__` column is left out of the view (it stays in raw), so no
+ *   later copy of the view can reach a prototype.
+ * A column already present under its plain name always wins.
+ */
+import { isJsonObject, setOwn } from '../formats/own-keys.js';
+
+const UTC_SUFFIX = / \[UTC\]$/;
+const SPLIT_SUFFIX = /^(.+)_(dynamic|string|long|int|real|bool|datetime|guid|decimal|timespan)$/;
+
+/** The record with suffixed and split columns under their plain names (not a record: returned as is). */
+export function normalizeColumns(raw: unknown): unknown {
+  if (!isJsonObject(raw)) return raw;
+  const out: Record<string, unknown> = {};
+  const folded = new Map<string, unknown[]>();
+  for (const key of Object.keys(raw)) {
+    if (key === '__proto__') continue;
+    const value = raw[key];
+    setOwn(out, key, value);
+    const base = key.replace(UTC_SUFFIX, '');
+    if (base !== key && !Object.hasOwn(raw, base)) {
+      setOwn(out, base, value);
+      continue;
+    }
+    const m = SPLIT_SUFFIX.exec(key);
+    if (m && !Object.hasOwn(raw, m[1]!)) {
+      const parts = folded.get(m[1]!) ?? [];
+      parts.push(value);
+      folded.set(m[1]!, parts);
+    }
+  }
+  for (const [base, parts] of folded) {
+    if (base === '__proto__') continue;
+    setOwn(out, base, parts.find((p) => p !== undefined && p !== null && p !== '') ?? parts[0] ?? null);
+  }
+  return out;
+}

@@ -1,9 +1,10 @@
 /**
  * NDJSON and whole JSON objects. Both start with "{", so the first lines
- * decide: a first line that parses alone means NDJSON (one value per line,
- * streamed); otherwise, when the next non-blank line does not start a new
- * object, the input is one pretty-printed document (a Graph page or a Log
- * Analytics response, which the APIs bound in size) and is parsed whole.
+ * decide: a first line that parses alone, followed by more lines, means
+ * NDJSON (one value per line, streamed); a single line, or a first line that
+ * does not parse followed by one that does not start a new object, is one
+ * document (a Graph page or a Log Analytics response, which the APIs bound
+ * in size) and is parsed whole, its records numbered by element.
  */
 import { documentRecords } from './json-document.js';
 import { isBlank, type ByteLine } from './lines.js';
@@ -24,14 +25,14 @@ export async function* jsonObjectRecords(lines: AsyncIterable<ByteLine>): AsyncG
     if (isBlank(r.value.bytes)) continue;
     nonBlank += 1;
     if (nonBlank === 1) firstParses = parsesAsObject(r.value.bytes);
-    if (firstParses) break;
   }
   const firstNonBlank = head.find((l) => !isBlank(l.bytes));
   const secondNonBlank = head.filter((l) => !isBlank(l.bytes))[1];
+  // A file of one line is one document either way; numbering its records by element is more useful.
   const isDocument =
-    !firstParses &&
     firstNonBlank !== undefined &&
-    (firstNonBlank.bytes.toString('latin1').trim() === '{' || secondNonBlank === undefined || !startsWithBrace(secondNonBlank.bytes));
+    (secondNonBlank === undefined ||
+      (!firstParses && (firstNonBlank.bytes.toString('latin1').trim() === '{' || !startsWithBrace(secondNonBlank.bytes))));
 
   async function* rest(): AsyncGenerator<ByteLine> {
     yield* head;

@@ -167,12 +167,19 @@ export class OccurrenceColumns {
     this.times[i] = t;
     this.ids[i] = ownString(eventId);
     if (this.epoch !== this.layout.epoch) this.syncRaw();
+    let k = 0;
     for (const name in props) {
       const v = props[name];
       if (v === null || v === undefined) continue;
       const p = this.layout.index.get(name);
-      if (p !== undefined) this.setProp(i, p, v, true);
+      if (p === undefined) continue;
+      if (this.layout.raw[p]) this.setRaw(i, p, this.layout.keep(v));
+      else {
+        ROW_PROPS[k] = p;
+        ROW_CODES[k++] = this.layout.encode(p, v);
+      }
     }
+    this.writeCodes(i, k);
     return i;
   }
 
@@ -247,10 +254,17 @@ export class OccurrenceColumns {
     this.times[i] = src.time(j);
     this.ids[i] = src.eventId(j);
     if (this.epoch !== this.layout.epoch) this.syncRaw();
+    let k = 0;
     for (let p = 0; p < this.layout.names.length; p++) {
       const v = src.propAt(j, p);
-      if (v !== null) this.setProp(i, p, v, false);
+      if (v === null) continue;
+      if (this.layout.raw[p]) this.setRaw(i, p, v);
+      else {
+        ROW_PROPS[k] = p;
+        ROW_CODES[k++] = this.layout.values.intern(v);
+      }
     }
+    this.writeCodes(i, k);
   }
 
   private takeOver(o: OccurrenceColumns): void {
@@ -320,30 +334,46 @@ export class OccurrenceColumns {
     if (m <= this.cap >>> 2) this.resize(m);
   }
 
-  private setProp(i: number, p: number, v: Scalar, count: boolean): void {
-    if (this.layout.raw[p]) {
-      const raw = (this.raw ??= []);
-      (raw[p] ??= new Array<Scalar | undefined>(this.cap))[i] = count ? this.layout.keep(v) : v;
-      return;
-    }
-    const code = count ? this.layout.encode(p, v) : this.layout.values.intern(v);
-    let b = this.codes;
-    const need = bytesFor(code);
-    if (!b || (b[p + 1] as number) - (b[p] as number) < need) b = this.relayout(this.cap, p, need);
-    const c0 = b[p] as number;
-    writeCode(b, this.base(c0) + i * ((b[p + 1] as number) - c0), (b[p + 1] as number) - c0, code);
+  private setRaw(i: number, p: number, v: Scalar): void {
+    const raw = (this.raw ??= []);
+    (raw[p] ??= new Array<Scalar | undefined>(this.cap))[i] = v;
   }
 
-  /**
-   * Rebuild the code buffer for capacity `cap`, with column `wp` set to width `ww`
-   * (-1: keep every width). Width 0 drops a column.
-   */
-  private relayout(cap: number, wp: number, ww: number): Uint8Array {
+  /** Write the k codes staged in ROW_PROPS/ROW_CODES to occurrence i, widening columns at most once. */
+  private writeCodes(i: number, k: number): void {
+    if (k === 0) return;
+    let b = this.codes;
+    let widths: number[] | null = null;
+    for (let j = 0; j < k; j++) {
+      const p = ROW_PROPS[j] as number;
+      const need = bytesFor(ROW_CODES[j] as number);
+      const have = b ? (b[p + 1] as number) - (b[p] as number) : 0;
+      if (have >= need) continue;
+      widths ??= this.widths();
+      if ((widths[p] as number) < need) widths[p] = need;
+    }
+    if (widths) b = this.relayout(this.cap, widths);
+    for (let j = 0; j < k; j++) {
+      const p = ROW_PROPS[j] as number;
+      const c0 = b![p] as number;
+      const w = (b![p + 1] as number) - c0;
+      writeCode(b!, this.base(c0) + i * w, w, ROW_CODES[j] as number);
+    }
+  }
+
+  /** Current width of every code column (0 when never written). */
+  private widths(): number[] {
+    const np = this.layout.names.length;
+    const b = this.codes;
+    const widths = new Array<number>(np);
+    for (let p = 0; p < np; p++) widths[p] = b ? (b[p + 1] as number) - (b[p] as number) : 0;
+    return widths;
+  }
+
+  /** Rebuild the code buffer for capacity `cap` and the given column widths (0 drops a column). */
+  private relayout(cap: number, widths: readonly number[]): Uint8Array {
     const np = this.layout.names.length;
     const old = this.codes;
-    const widths = new Array<number>(np);
-    for (let p = 0; p < np; p++) widths[p] = old ? (old[p + 1] as number) - (old[p] as number) : 0;
-    if (wp >= 0) widths[wp] = ww;
     let total = 0;
     for (let p = 0; p < np; p++) total += widths[p] as number;
     const next = new Uint8Array(np + 1 + cap * total);
@@ -361,8 +391,11 @@ export class OccurrenceColumns {
         if (ow === 0 || nw === 0) continue;
         const ob = np + 1 + this.cap * (old[p] as number);
         const nb = np + 1 + cap * (next[p] as number);
-        if (ow === nw) next.set(old.subarray(ob, ob + n * ow), nb);
-        else for (let i = 0; i < n; i++) writeCode(next, nb + i * nw, nw, readCode(old, ob + i * ow, ow));
+        if (ow === nw) {
+          const len = n * ow;
+          if (len > 64) next.set(old.subarray(ob, ob + len), nb);
+          else for (let x = 0; x < len; x++) next[nb + x] = old[ob + x] as number;
+        } else for (let i = 0; i < n; i++) writeCode(next, nb + i * nw, nw, readCode(old, ob + i * ow, ow));
       }
     }
     this.codes = next;
@@ -386,7 +419,9 @@ export class OccurrenceColumns {
         if (v !== null) col[i] = v;
       }
       (this.raw ??= [])[p] = col;
-      this.relayout(this.cap, p, 0);
+      const widths = this.widths();
+      widths[p] = 0;
+      this.relayout(this.cap, widths);
     }
   }
 
@@ -398,7 +433,7 @@ export class OccurrenceColumns {
     const ids = new Array<string | undefined>(cap);
     for (let j = 0; j < n; j++) ids[j] = this.ids[j];
     this.ids = ids;
-    if (this.codes) this.relayout(cap, -1, 0);
+    if (this.codes) this.relayout(cap, this.widths());
     if (this.raw)
       this.raw = this.raw.map((r) => {
         if (!r) return r;
@@ -409,6 +444,10 @@ export class OccurrenceColumns {
     this.cap = cap;
   }
 }
+
+/** Scratch row for staging one occurrence's codes (single-threaded; never held across calls). */
+const ROW_PROPS = new Int32Array(64);
+const ROW_CODES = new Float64Array(64);
 
 function bytesFor(code: number): number {
   return code < 0x100 ? 1 : code < 0x10000 ? 2 : code < 0x1000000 ? 3 : 4;

@@ -74,7 +74,10 @@ export interface GraphEdgeAttributes {
   edge: EdgeHandle;
 }
 
-type EdgeLists = Partial<Record<EdgeKind, TemporalEdge[]>>;
+/** Edges of a node by edge kind index (EDGE_KIND_NAMES order); null until the node has any. */
+type EdgeLists = (TemporalEdge[] | undefined)[] | null;
+
+const KIND_INDEX = Object.fromEntries(EDGE_KIND_NAMES.map((k, i) => [k, i])) as Record<EdgeKind, number>;
 
 interface NodeState {
   readonly ref: NodeRef;
@@ -83,8 +86,8 @@ interface NodeState {
   aliases: string[] | null;
   /** Latest event time that mentioned the node (retention keeps edgeless nodes seen since). */
   seen: number;
-  readonly out: EdgeLists;
-  readonly in: EdgeLists;
+  out: EdgeLists;
+  in: EdgeLists;
 }
 
 /** An edge: its endpoints plus its occurrence columns. */
@@ -189,11 +192,11 @@ export class TemporalGraph implements TemporalGraphView {
   }
 
   outEdges(ref: NodeRef, kind: EdgeKind): readonly EdgeHandle[] {
-    return this.state(ref)?.out[kind] ?? NO_EDGES;
+    return this.state(ref)?.out?.[KIND_INDEX[kind]] ?? NO_EDGES;
   }
 
   inEdges(ref: NodeRef, kind: EdgeKind): readonly EdgeHandle[] {
-    return this.state(ref)?.in[kind] ?? NO_EDGES;
+    return this.state(ref)?.in?.[KIND_INDEX[kind]] ?? NO_EDGES;
   }
 
   edge(kind: EdgeKind, from: NodeRef, to: NodeRef): EdgeHandle | undefined {
@@ -205,7 +208,7 @@ export class TemporalGraph implements TemporalGraphView {
   *edgesOfKind(kind: EdgeKind): Iterable<EdgeHandle> {
     for (const fromKind of EDGE_KINDS[kind].from as readonly NodeKind[])
       for (const s of this.kindMap(fromKind).values()) {
-        const list = s.out[kind];
+        const list = s.out?.[KIND_INDEX[kind]];
         if (list) yield* list;
       }
   }
@@ -225,8 +228,10 @@ export class TemporalGraph implements TemporalGraphView {
     const dead = new Set<TemporalEdge>();
     for (const m of this.nodes.values())
       for (const s of m.values())
-        for (const kind of Object.keys(s.out) as EdgeKind[]) {
-          const list = s.out[kind]!;
+        for (let ki = 0; s.out && ki < s.out.length; ki++) {
+          const list = s.out[ki];
+          if (!list) continue;
+          const kind = EDGE_KIND_NAMES[ki]!;
           let w = 0;
           for (const e of list) {
             const d = e.dropBefore(t);
@@ -243,19 +248,23 @@ export class TemporalGraph implements TemporalGraphView {
             list[w++] = e;
           }
           list.length = w;
-          if (w === 0) delete s.out[kind];
+          if (w === 0) s.out[ki] = undefined;
         }
     if (dead.size > 0)
       for (const m of this.nodes.values())
         for (const s of m.values())
-          for (const kind of Object.keys(s.in) as EdgeKind[]) {
-            const kept = s.in[kind]!.filter((e) => !dead.has(e));
-            if (kept.length > 0) s.in[kind] = kept;
-            else delete s.in[kind];
+          for (let ki = 0; s.in && ki < s.in.length; ki++) {
+            const list = s.in[ki];
+            if (!list) continue;
+            const kept = list.filter((e) => !dead.has(e));
+            s.in[ki] = kept.length > 0 ? kept : undefined;
           }
     for (const [kind, m] of this.nodes)
       for (const s of [...m.values()])
-        if (s.seen < t && isEmptyLists(s.out) && isEmptyLists(s.in)) this.dropNode(kind, s);
+        if (isEmptyLists(s.out) && isEmptyLists(s.in)) {
+          s.out = s.in = null;
+          if (s.seen < t) this.dropNode(kind, s);
+        }
     this.first = first;
     this.last = last;
     this.droppedSinceCompaction += dropped;
@@ -324,8 +333,8 @@ export class TemporalGraph implements TemporalGraphView {
     };
     for (const s of included) out.nodes.push({ key: s.gkey, attributes: { ...s.props, kind: s.ref.kind, key: s.ref.key } });
     for (const s of included)
-      for (const list of Object.values(s.out))
-        for (const e of list) {
+      for (const list of s.out ?? [])
+        for (const e of list ?? []) {
           if (!included.has(e.dst)) continue;
           const lo = e.lowerBound(from);
           const hi = e.upperBound(to);
@@ -374,7 +383,7 @@ export class TemporalGraph implements TemporalGraphView {
       key = ownString(key);
       const ref: NodeRef = Object.freeze({ kind, key });
       const gkey = `${kind}:${key}`;
-      s = { ref, gkey, props: { key }, aliases: null, seen: time, out: {}, in: {} };
+      s = { ref, gkey, props: { key }, aliases: null, seen: time, out: null, in: null };
       this.kindMap(kind).set(key, s);
       this.graph.addNode(gkey, { kind, key, props: s.props });
     } else if (time > s.seen) s.seen = time;
@@ -401,15 +410,15 @@ export class TemporalGraph implements TemporalGraphView {
   /** Merge node n into m: move its edges (occurrences stay sorted), fill m's gaps from its props, take its names. */
   private absorb(n: NodeState, m: NodeState): void {
     const kind = n.ref.kind;
-    for (const ek of Object.keys(n.out) as EdgeKind[])
-      for (const e of [...n.out[ek]!]) {
-        const target = this.ensureEdge(ek, m, e.dst === n ? m : e.dst);
+    for (const list of n.out ? [...n.out] : [])
+      for (const e of list ? [...list] : []) {
+        const target = this.ensureEdge(e.kind, m, e.dst === n ? m : e.dst);
         target.absorb(e);
         this.removeEdge(e);
       }
-    for (const ek of Object.keys(n.in) as EdgeKind[])
-      for (const e of [...n.in[ek]!]) {
-        const target = this.ensureEdge(ek, e.src, m);
+    for (const list of n.in ? [...n.in] : [])
+      for (const e of list ? [...list] : []) {
+        const target = this.ensureEdge(e.kind, e.src, m);
         target.absorb(e);
         this.removeEdge(e);
       }
@@ -442,8 +451,8 @@ export class TemporalGraph implements TemporalGraphView {
     const gk = edgeKey(kind, src, dst);
     const e = new TemporalEdge(this.layouts[kind], kind, src, dst, gk);
     this.graph.addDirectedEdgeWithKey(gk, src.gkey, dst.gkey, { kind, edge: e });
-    (src.out[kind] ??= []).push(e);
-    (dst.in[kind] ??= []).push(e);
+    addTo((src.out ??= []), KIND_INDEX[kind], e);
+    addTo((dst.in ??= []), KIND_INDEX[kind], e);
     this.edgeCount[kind]++;
     return e;
   }
@@ -451,8 +460,8 @@ export class TemporalGraph implements TemporalGraphView {
   /** Unlink an edge whose occurrences were moved elsewhere. */
   private removeEdge(e: TemporalEdge): void {
     this.graph.dropEdge(e.gkey);
-    unlist(e.src.out, e.kind, e);
-    unlist(e.dst.in, e.kind, e);
+    unlist(e.src.out, KIND_INDEX[e.kind], e);
+    unlist(e.dst.in, KIND_INDEX[e.kind], e);
     this.edgeCount[e.kind]--;
   }
 
@@ -464,7 +473,7 @@ export class TemporalGraph implements TemporalGraphView {
   }
 
   private *allEdges(): Iterable<TemporalEdge> {
-    for (const m of this.nodes.values()) for (const s of m.values()) for (const list of Object.values(s.out)) yield* list;
+    for (const m of this.nodes.values()) for (const s of m.values()) for (const list of s.out ?? []) if (list) yield* list;
   }
 
   private compactValues(): void {
@@ -495,16 +504,23 @@ function fillProps(target: Record<string, Scalar>, from: Readonly<Record<string,
 }
 
 function isEmptyLists(l: EdgeLists): boolean {
-  for (const k in l) if ((l[k as EdgeKind]?.length ?? 0) > 0) return false;
+  if (l) for (const list of l) if (list && list.length > 0) return false;
   return true;
 }
 
-function unlist(lists: EdgeLists, kind: EdgeKind, e: TemporalEdge): void {
-  const list = lists[kind];
+/** Append to a node's edge list of one kind; a new list is allocated at its exact size (most IPs have one edge). */
+function addTo(lists: (TemporalEdge[] | undefined)[], ki: number, e: TemporalEdge): void {
+  const list = lists[ki];
+  if (list) list.push(e);
+  else lists[ki] = [e];
+}
+
+function unlist(lists: EdgeLists, ki: number, e: TemporalEdge): void {
+  const list = lists?.[ki];
   if (!list) return;
   const i = list.indexOf(e);
   if (i >= 0) list.splice(i, 1);
-  if (list.length === 0) delete lists[kind];
+  if (list.length === 0) lists![ki] = undefined;
 }
 
 function bad(facts: EventFacts, field: string, message: string): IdgraphError {

@@ -71,14 +71,18 @@ export function clausePattern(
   const to = endpoint(ctx, scope, c, c.to, 'to', bound, out);
   out.binds.push(r);
   const conds = out.conditions;
-  if (c.range === 'run') conds.push(`${r}.time >= ${view.start}`, `${r}.time <= ${view.end}`);
+  // A sub-query whose node is bound expands from that node: keep the planner off the global time index there
+  // (`+ 0` hides the property from index seeks), or it scans every occurrence in the window for every row.
+  const fromBound = c.role !== 'match' && [c.from, c.to].some((ep) => ep.var !== undefined && bound.has(nodeVar(ep.var)));
+  const t = fromBound ? `(${r}.time + 0)` : `${r}.time`;
+  if (c.range === 'run') conds.push(`${t} >= ${view.start}`, `${t} <= ${view.end}`);
   if (c.window?.from) {
     ctx.path = `${c.path}.window.from`;
-    conds.push(`${r}.time ${c.window.fromInclusive ? '>=' : '>'} ${compileExpression(c.window.from, scope).text}`);
+    conds.push(`${t} ${c.window.fromInclusive ? '>=' : '>'} ${compileExpression(c.window.from, scope).text}`);
   }
   if (c.window?.to) {
     ctx.path = `${c.path}.window.to`;
-    conds.push(`${r}.time ${c.window.toInclusive ? '<=' : '<'} ${compileExpression(c.window.to, scope).text}`);
+    conds.push(`${t} ${c.window.toInclusive ? '<=' : '<'} ${compileExpression(c.window.to, scope).text}`);
   }
   ctx.path = `${c.path}.where`;
   for (const e of c.local) conds.push(compileCondition(e, scope));

@@ -9,7 +9,7 @@
  *   later copy of the view can reach a prototype.
  * A column already present under its plain name always wins.
  */
-import { isJsonObject, setOwn } from '../formats/own-keys.js';
+import { isJsonObject } from '../formats/own-keys.js';
 
 const UTC_SUFFIX = / \[UTC\]$/;
 const SPLIT_SUFFIX = /^(.+)_(dynamic|string|long|int|real|bool|datetime|guid|decimal|timespan)$/;
@@ -17,27 +17,32 @@ const SPLIT_SUFFIX = /^(.+)_(dynamic|string|long|int|real|bool|datetime|guid|dec
 /** The record with suffixed and split columns under their plain names (not a record: returned as is). */
 export function normalizeColumns(raw: unknown): unknown {
   if (!isJsonObject(raw)) return raw;
+  // Plain assignment is safe here: the only key that could reach a prototype is skipped.
   const out: Record<string, unknown> = {};
-  const folded = new Map<string, unknown[]>();
-  for (const key of Object.keys(raw)) {
-    if (key === '__proto__') continue;
+  let folded: Map<string, unknown[]> | undefined;
+  for (const key in raw) {
+    if (!Object.hasOwn(raw, key) || key === '__proto__') continue;
     const value = raw[key];
-    setOwn(out, key, value);
-    const base = key.replace(UTC_SUFFIX, '');
-    if (base !== key && !Object.hasOwn(raw, base)) {
-      setOwn(out, base, value);
+    out[key] = value;
+    if (key.endsWith(' [UTC]')) {
+      const base = key.replace(UTC_SUFFIX, '');
+      if (!Object.hasOwn(raw, base)) out[base] = value;
       continue;
     }
+    if (!key.includes('_')) continue;
     const m = SPLIT_SUFFIX.exec(key);
     if (m && !Object.hasOwn(raw, m[1]!)) {
+      folded ??= new Map();
       const parts = folded.get(m[1]!) ?? [];
       parts.push(value);
       folded.set(m[1]!, parts);
     }
   }
-  for (const [base, parts] of folded) {
-    if (base === '__proto__') continue;
-    setOwn(out, base, parts.find((p) => p !== undefined && p !== null && p !== '') ?? parts[0] ?? null);
+  if (folded) {
+    for (const [base, parts] of folded) {
+      if (base === '__proto__') continue;
+      out[base] = parts.find((p) => p !== undefined && p !== null && p !== '') ?? parts[0] ?? null;
+    }
   }
   return out;
 }

@@ -50,9 +50,13 @@ export function isPrivilegedUser(view: TemporalGraphView, user: NodeRef): boolea
   return view.outEdges(user, 'HAS_ROLE').some((e) => e.to.key.includes('admin'));
 }
 
+/** Told after each onOccurrences batch has been judged (webhooks, metrics). */
+export type EngineListener = (change: StreamingChange) => void;
+
 export class IdgraphEngine {
   readonly streaming: StreamingEngine;
   readonly chains: ChainEngine;
+  private readonly listeners = new Set<EngineListener>();
 
   constructor(
     readonly catalog: ReadonlyMap<string, CatalogEntry>,
@@ -99,7 +103,14 @@ export class IdgraphEngine {
     this.chains.upsert(change.upserted);
     this.chains.withdraw(change.withdrawn.map((d) => d.id));
     await this.saveChainState();
+    for (const l of this.listeners) l(change);
     return change;
+  }
+
+  /** Subscribes to judged batches; returns the unsubscribe function. Listeners must not throw or block. */
+  onChange(listener: EngineListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   private async saveChainState(): Promise<void> {

@@ -9,13 +9,18 @@
  * near misses (with lowered thresholds so the counting detectors fire).
  */
 import fc from 'fast-check';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { huntRows } from '../../src/detect/batch.js';
-import { loadCatalog } from '../../src/detect/catalog.js';
+import { builtinDetectorsDir, loadCatalog } from '../../src/detect/catalog.js';
+import { parseParamValue } from '../../src/detect/compile.js';
 import { runCypherDetector } from '../../src/detect/cypher/run.js';
 import type { Value } from '../../src/detect/expr/ast.js';
 import type { EventFacts } from '../../src/graph/facts.js';
 import type { Scalar } from '../../src/graph/schema.js';
+import { prepareRecord } from '../../src/ingest/prepare.js';
 import { at, edgeEvent, ip, mfaRegistration, signIn, user } from '../detect/facts-builders.js';
 import { BASE, tenantArb } from '../detect/tenant-arbitrary.js';
 import { loadMirror, openTestNeo4j, type TestNeo4j } from './cypher-neo4j.js';
@@ -39,11 +44,12 @@ interface Run {
 }
 
 /** Runs every detector (and anchored variants) on both stores; returns per-run row counts and the differences. */
-async function compareAll(events: readonly EventFacts[], runs: readonly Run[]): Promise<{ rows: Record<string, number>; diffs: string[] }> {
+async function compareAll(events: readonly EventFacts[], runs: readonly Run[], only?: string): Promise<{ rows: Record<string, number>; diffs: string[] }> {
   const graph = await loadMirror(db, events);
   const rows: Record<string, number> = {};
   const diffs: string[] = [];
   for (const [id, entry] of catalog) {
+    if (only && id !== only) continue;
     for (const anchored of entry.pattern.streaming ? [false, true] : [false]) {
       for (const run of runs) {
         const opts = { ...run, anchored };
@@ -133,6 +139,37 @@ describe('parity: every detector returns the same rows on Neo4j as on the embedd
       const label = Object.keys(rows).find((l) => l.startsWith(`${id} [`) && l.includes('T00:00:00.000Z, 2026-10-10T23:59:59.999Z]'))!;
       expect(rows[label], label).toBeGreaterThan(0);
     }
+  });
+
+  it("on the detectors' own cases (raw records through the ingest mappings)", async () => {
+    const files = readdirSync(builtinDetectorsDir()).filter((f) => f.endsWith('.cases.yaml'));
+    expect(files.length).toBeGreaterThan(0);
+    let cases = 0;
+    let withRows = 0;
+    const diffs: string[] = [];
+    for (const file of files) {
+      const doc = parseYaml(readFileSync(join(builtinDetectorsDir(), file), 'utf8')) as {
+        detector: string;
+        cases: { name: string; range: { start: string; end: string }; params?: Record<string, string | number>; events: Record<string, unknown>[] }[];
+      };
+      const entry = catalog.get(doc.detector)!;
+      expect(entry, file).toBeDefined();
+      for (const c of doc.cases) {
+        const events = c.events.map((record, i) => {
+          const prepared = prepareRecord({ file, line: i + 1, table: String(record['Type']), record });
+          if ('kind' in prepared) throw new Error(`${file}: ${c.name}: event ${i} ${prepared.kind}: ${prepared.path}: ${prepared.message}`);
+          return prepared.facts;
+        });
+        const params = Object.fromEntries(Object.entries(c.params ?? {}).map(([k, v]) => [k, parseParamValue(entry.definition.params[k]!.type, v)]));
+        const res = await compareAll(events, [{ start: Date.parse(c.range.start), end: Date.parse(c.range.end), params }], doc.detector);
+        diffs.push(...res.diffs.map((d) => `${file}: ${c.name}: ${d}`));
+        cases++;
+        if (Object.values(res.rows).some((n) => n > 0)) withRows++;
+      }
+    }
+    expect(diffs).toEqual([]);
+    expect(cases).toBeGreaterThan(10);
+    expect(withRows).toBeGreaterThan(0);
   });
 
   it('on random tenants', async () => {

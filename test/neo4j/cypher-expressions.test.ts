@@ -9,12 +9,12 @@ import fc from 'fast-check';
 import neo4j from 'neo4j-driver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileExpression, type CypherScope } from '../../src/detect/cypher/expression.js';
-import { canonicalIpCypher } from '../../src/detect/cypher/node-key.js';
+import { canonicalIpCypher, canonicalKeyCypher } from '../../src/detect/cypher/node-key.js';
 import { fromNeo4j } from '../../src/detect/cypher/run.js';
 import type { Value } from '../../src/detect/expr/ast.js';
 import { compileExpr } from '../../src/detect/expr/evaluate.js';
 import { parseExpr } from '../../src/detect/expr/parser.js';
-import { canonicalIp } from '../../src/graph/node-keys.js';
+import { canonicalIp, canonicalKey } from '../../src/graph/node-keys.js';
 import { openTestNeo4j, type TestNeo4j } from './cypher-neo4j.js';
 
 let db: TestNeo4j;
@@ -112,7 +112,7 @@ describe('canonical IP keys in Cypher', () => {
         fc.tuple(fc.ipV6(), fc.nat(65535)).map(([a, port]) => `[${a}]:${port}`),
         fc.tuple(fc.ipV6(), fc.stringMatching(/^%[A-Za-z0-9]{1,4}$/)).map(([a, z]) => a + z),
         fc.tuple(fc.nat(0xffff), fc.ipV4()).map(([h, v4]) => `::ffff:${h.toString(16)}:${v4}`.replace(/:[0-9a-f]+:(?=\d+\.)/, ':')),
-        fc.constantFrom('0:0:0:0:0:0:0:0', '1:0:0:2:0:0:0:3', '0:0:1:0:0:1:0:0', ' 10.0.0.1 ', '[::1]:443', '999.1.1.1:80', '1.2.3.4:123456', 'not an ip', '', '01.2.3.4', '2001:DB8:0:0:1::1'),
+        fc.constantFrom('\u00a010.0.0.1\u2028', '\ufeff2001:DB8::1 ', '\t\u3000', '0:0:0:0:0:0:0:0', '1:0:0:2:0:0:0:3', '0:0:1:0:0:1:0:0', ' 10.0.0.1 ', '[::1]:443', '999.1.1.1:80', '1.2.3.4:123456', 'not an ip', '', '01.2.3.4', '2001:DB8:0:0:1::1'),
       ),
       { numRuns: 600, seed: 7 },
     );
@@ -123,5 +123,20 @@ describe('canonical IP keys in Cypher', () => {
       .map(({ t, got }) => `${JSON.stringify(t)}: canonicalIp ${JSON.stringify(canonicalIp(t))}, cypher ${JSON.stringify(got)}`);
     expect(mismatches).toEqual([]);
     expect(records.length).toBe(texts.length);
+  });
+});
+
+describe('canonical keys of other kinds in Cypher', () => {
+  it('equal canonicalKey() (JavaScript trim and lower-casing) on texts padded with every kind of space', async () => {
+    const pad = fc.constantFrom('', ' ', '\t', '\n', '\u00a0', '\u2003', '\u2028', '\ufeff', '\u3000', '\u200b', '\u0085');
+    const texts = fc.sample(
+      fc.tuple(pad, fc.constantFrom('Ann@Contoso.COM', 'Straße', 'ÀÉÎ', '', 'a b', 'SESSION-1'), pad).map(([a, b, c]) => a + b + c),
+      { numRuns: 300, seed: 3 },
+    );
+    for (const kind of ['User', 'Session'] as const) {
+      const records = await db.run(`UNWIND $texts AS t RETURN t, ${canonicalKeyCypher(kind, 't')} AS k`, { texts });
+      const bad = records.filter((r) => r['k'] !== canonicalKey(kind, r['t'] as string)).map((r) => `${kind} ${JSON.stringify(r['t'])} -> ${JSON.stringify(r['k'])}`);
+      expect(bad).toEqual([]);
+    }
   });
 });

@@ -70,6 +70,19 @@ function ipv6(s: string): string {
   );
 }
 
+/** The characters JavaScript's String.prototype.trim() removes (WhiteSpace and LineTerminator); Cypher's trim() keeps some. */
+const JS_WHITESPACE = ['\\t', '\\n', '\\u000B', '\\f', '\\r', ' ', '\\u00A0', '\\u1680', '\\u2000', '\\u2001', '\\u2002', '\\u2003', '\\u2004', '\\u2005', '\\u2006',
+  '\\u2007', '\\u2008', '\\u2009', '\\u200A', '\\u2028', '\\u2029', '\\u202F', '\\u205F', '\\u3000', '\\uFEFF'];
+
+/** Cypher for JavaScript's text.trim() (text a non-null string expression). */
+export function jsTrimCypher(text: string): string {
+  const ws = `[${JS_WHITESPACE.map((c) => `'${c}'`).join(', ')}]`;
+  return (
+    `[s IN [${text}] | [k IN [[i IN range(0, size(s) - 1) WHERE NOT substring(s, i, 1) IN ${ws}]] | ` +
+    `CASE WHEN size(k) = 0 THEN '' ELSE substring(s, k[0], k[-1] - k[0] + 1) END][0]][0]`
+  );
+}
+
 /** Cypher for canonicalIp(text) (text a non-null string expression). */
 export function canonicalIpCypher(text: string): string {
   // "[v6]" or "[v6]:port" keeps what is inside the brackets; "1.2.3.4:443" drops the port.
@@ -77,7 +90,7 @@ export function canonicalIpCypher(text: string): string {
     `CASE WHEN t STARTS WITH '[' AND t CONTAINS ']' THEN split(substring(t, 1), ']')[0] ` +
     `WHEN t =~ ${q(V4_PORT)} THEN split(t, ':')[0] ELSE t END`;
   return (
-    `[t IN [trim(${text})] | [s IN [${unbracketed}] | CASE WHEN s =~ ${q(IPV4_RE)} THEN s ` +
+    `[t IN [${jsTrimCypher(text)}] | [s IN [${unbracketed}] | CASE WHEN s =~ ${q(IPV4_RE)} THEN s ` +
     `WHEN s =~ ${q(IPV6_RE)} THEN CASE WHEN s CONTAINS '%' THEN toLower(s) ELSE ${ipv6('s')} END ELSE s END][0]][0]`
   );
 }
@@ -89,8 +102,8 @@ export function canonicalKeyCypher(kind: NodeKind, text: string): string {
       return canonicalIpCypher(text);
     case 'Session':
     case 'Alert':
-      return `trim(${text})`;
+      return jsTrimCypher(text);
     default:
-      return `toLower(trim(${text}))`;
+      return `toLower(${jsTrimCypher(text)})`;
   }
 }

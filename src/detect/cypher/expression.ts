@@ -11,6 +11,15 @@
  * spliced into Cypher is engine constants, generated variable names and
  * operators. Anything that cannot be reproduced exactly throws
  * UNSUPPORTED_CONSTRUCT rather than compiling to a looser query.
+ *
+ * Known value-level differences (no built-in detector reaches them; the
+ * differential test in test/neo4j/cypher-expressions.test.ts pins the rest):
+ * - the text form of a non-integral number uses Java's formatting outside
+ *   [1e-3, 1e7) ("1.0E-7" where JavaScript writes "1e-7"), and of an integral
+ *   one beyond 1e15;
+ * - numbers padded with non-ASCII spaces ("\u00a05") are not numeric here;
+ * - string ordering and lower-casing follow Java (UTF-16 and Unicode tables
+ *   of the JVM), JavaScript's follow V8: they differ only on rare characters.
  */
 import type { Expr, Value } from '../expr/ast.js';
 import { terms, toNumber } from '../expr/kql.js';

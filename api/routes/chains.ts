@@ -12,6 +12,7 @@ import { toStixBundle } from '../../src/chains/export/stix.js';
 import type { IdgraphEngine } from '../../src/engine/idgraph-engine.js';
 import type { Principal } from '../auth/token-store.js';
 import { pageOf, pageQuery, paginate } from '../pagination.js';
+import { ErrorBody } from '../errors.js';
 import { defineRoute, type RouteModule } from '../route-module.js';
 import { rawEvents } from './detections.js';
 import { ChainBody, ChainStep, ChainSummary, EntityQuery, InstantQuery, RawEventBody, TriageStatus, resolveEntity, summariseChain } from './schemas.js';
@@ -126,7 +127,7 @@ export function chainRoutes(deps: { engine: IdgraphEngine }): RouteModule {
             maxNodes: z.coerce.number().int().min(1).max(2000).default(200),
           }),
         },
-        responses: { 200: ChainDetail },
+        responses: { 404: ErrorBody, 200: ChainDetail },
       }).handle(async ({ params, query }) => {
         const c = engine.chain(params.id);
         const steps = await Promise.all(
@@ -157,7 +158,7 @@ export function chainRoutes(deps: { engine: IdgraphEngine }): RouteModule {
         summary: 'Triage a chain: set its status, with an optional note',
         description: 'The decision is kept with the token that made it and the time.',
         request: { params: ChainIdParams, body: z.object({ status: TriageStatus, note: z.string().max(4000).optional() }).strict() },
-        responses: { 200: ChainBody },
+        responses: { 404: ErrorBody, 200: ChainBody },
       }).handle(async ({ params, body, principal }) => ({
         status: 200,
         body: await engine.triage(params.id, { status: body.status, ...(body.note === undefined ? {} : { note: body.note }), by: actorOf(principal) }),
@@ -168,7 +169,7 @@ export function chainRoutes(deps: { engine: IdgraphEngine }): RouteModule {
         scope: 'read',
         summary: 'Split steps off a chain into a chain of their own',
         request: { params: ChainIdParams, body: z.object({ detectionIds: z.array(z.string().min(1)).min(1).max(1000) }).strict() },
-        responses: { 201: z.object({ chain: ChainBody.describe('the new chain'), remaining: ChainBody.nullable().describe('what is left of the original') }) },
+        responses: { 404: ErrorBody, 201: z.object({ chain: ChainBody.describe('the new chain'), remaining: ChainBody.nullable().describe('what is left of the original') }) },
       }).handle(async ({ params, body }) => {
         const before = engine.chain(params.id);
         const created = await engine.splitChain(before.id, body.detectionIds);
@@ -182,7 +183,7 @@ export function chainRoutes(deps: { engine: IdgraphEngine }): RouteModule {
         scope: 'read',
         summary: 'Leave a step out of its chain',
         request: { params: ChainIdParams, body: z.object({ detectionId: z.string().min(1) }).strict() },
-        responses: { 200: z.object({ chain: ChainBody.nullable().describe('the chain without the step; null when it had no other step') }) },
+        responses: { 404: ErrorBody, 200: z.object({ chain: ChainBody.nullable().describe('the chain without the step; null when it had no other step') }) },
       }).handle(async ({ params, body }) => ({ status: 200, body: { chain: (await engine.excludeStep(params.id, body.detectionId)) ?? null } })),
       defineRoute({
         method: 'get',
@@ -190,7 +191,7 @@ export function chainRoutes(deps: { engine: IdgraphEngine }): RouteModule {
         scope: 'read',
         summary: "The chain's subgraph as BloodHound OpenGraph JSON",
         request: { params: ChainIdParams, query: z.object({ maxNodes: z.coerce.number().int().min(1).max(5000).default(500) }) },
-        responses: { 200: OpenGraphDocument },
+        responses: { 404: ErrorBody, 200: OpenGraphDocument },
       }).handle(({ params, query }) => {
         const c = engine.chain(params.id);
         return { status: 200, body: toBloodHoundOpenGraph(c, subgraphOf(c, query.maxNodes)), headers: attachment(`${c.id}.opengraph.json`) };
@@ -201,7 +202,7 @@ export function chainRoutes(deps: { engine: IdgraphEngine }): RouteModule {
         scope: 'read',
         summary: 'The chain as a STIX 2.1 bundle (deterministic ids: re-export is identical)',
         request: { params: ChainIdParams },
-        responses: { 200: StixBundle },
+        responses: { 404: ErrorBody, 200: StixBundle },
       }).handle(({ params }) => {
         const c = engine.chain(params.id);
         return { status: 200, body: toStixBundle(c), headers: attachment(`${c.id}.stix.json`) };

@@ -4,6 +4,7 @@ import type { Detection } from '../../src/detect/detection.js';
 import type { IdgraphEngine } from '../../src/engine/idgraph-engine.js';
 import { IdgraphError } from '../../src/errors.js';
 import { pageOf, pageQuery, paginate } from '../pagination.js';
+import { ErrorBody } from '../errors.js';
 import { defineRoute, type RouteModule } from '../route-module.js';
 import { DetectionBody, EntityQuery, InstantQuery, RawEventBody, iso, resolveEntity } from './schemas.js';
 
@@ -79,7 +80,7 @@ export function detectionRoutes(deps: { engine: IdgraphEngine }): RouteModule {
           params: z.object({ id: z.string().min(1).max(300) }),
           query: z.object({ maxEvents: z.coerce.number().int().min(0).max(1000).default(100) }),
         },
-        responses: { 200: DetectionDetail },
+        responses: { 404: ErrorBody, 200: DetectionDetail },
       }).handle(async ({ params, query }) => {
         const d = engine.streaming.current().find((x) => x.id === params.id);
         if (!d) throw new IdgraphError('NOT_FOUND', `no detection ${params.id}`, { id: params.id });

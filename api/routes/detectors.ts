@@ -6,6 +6,7 @@ import type { CatalogEntry } from '../../src/detect/catalog.js';
 import type { IdgraphEngine } from '../../src/engine/idgraph-engine.js';
 import { IdgraphError } from '../../src/errors.js';
 import { TABLE_NAMES } from '../../src/ingest/table-names.js';
+import { ErrorBody } from '../errors.js';
 import { defineRoute, type RouteModule } from '../route-module.js';
 
 const DetectorParam = z
@@ -71,7 +72,7 @@ export function detectorRoutes(deps: { engine: IdgraphEngine }): RouteModule {
         scope: 'read',
         summary: 'One detector with its readable plan',
         request: { params: z.object({ id: z.string().min(1).max(200) }) },
-        responses: { 200: DetectorDetail },
+        responses: { 404: ErrorBody, 200: DetectorDetail },
       }).handle(({ params }) => {
         const e = engine.catalog.get(params.id);
         if (!e) throw new IdgraphError('NOT_FOUND', `no detector ${params.id}`, { id: params.id });

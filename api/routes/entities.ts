@@ -10,6 +10,7 @@ import { IdgraphError } from '../../src/errors.js';
 import type { NodeRef } from '../../src/graph/facts.js';
 import { changesBetween, neighbourhood, neighbours, timeline, type Neighbour } from '../../src/graph/entity-view.js';
 import { EdgeKindSchema, NodeKindSchema, type NodeKind } from '../../src/graph/schema.js';
+import { ErrorBody } from '../errors.js';
 import { defineRoute, type RouteModule } from '../route-module.js';
 import { detectionBody } from './detections.js';
 import { ChainSummary, DetectionBody, EntityParams, EntityRef, InstantQuery, iso, resolveEntity, summariseChain } from './schemas.js';
@@ -131,7 +132,7 @@ export function entityRoutes(deps: { engine: IdgraphEngine }): RouteModule {
             detectionLimit: z.coerce.number().int().min(0).max(1000).default(100),
           }),
         },
-        responses: { 200: EntityDetail },
+        responses: { 404: ErrorBody, 200: EntityDetail },
       }).handle(({ params, query }) => {
         const ref = node(params);
         const range = { ...(query.from === undefined ? {} : { from: query.from }), ...(query.to === undefined ? {} : { to: query.to }) };
@@ -181,7 +182,7 @@ export function entityRoutes(deps: { engine: IdgraphEngine }): RouteModule {
             maxNodes: z.coerce.number().int().min(1).max(5000).default(500),
           }),
         },
-        responses: { 200: Neighbourhood },
+        responses: { 404: ErrorBody, 200: Neighbourhood },
       }).handle(({ params, query }) => {
         const ref = node(params);
         const n = neighbourhood(view, ref, query.depth, {
@@ -214,7 +215,7 @@ export function entityRoutes(deps: { engine: IdgraphEngine }): RouteModule {
         scope: 'read',
         summary: 'What changed around an entity between two times (new IPs, devices, MFA methods, roles)',
         request: { params: EntityParams, query: z.object({ from: InstantQuery, to: InstantQuery.optional() }) },
-        responses: { 200: Changes },
+        responses: { 404: ErrorBody, 200: Changes },
       }).handle(({ params, query }) => {
         const ref = node(params);
         const to = query.to ?? view.timeSpan()?.last ?? query.from;

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import type { SourceInput } from '../../src/ingest/formats/read-source.js';
 import type { Reject } from '../../src/ingest/prepared-event.js';
 import { IdgraphError } from '../../src/errors.js';
+import { ErrorBody } from '../errors.js';
 import { defineRoute, type RouteModule } from '../route-module.js';
 
 /** Per-table counts an ingest reports. */
@@ -76,7 +77,7 @@ export function eventRoutes(deps: { ingest?: EventIngest; onIngested?: (outcome:
             description: 'NDJSON (one record per line) or a JSON array of records; Content-Encoding: gzip accepted.',
           },
         },
-        responses: { 200: IngestReport },
+        responses: { 200: IngestReport, 503: ErrorBody },
       }).handle(async ({ query, body }) => {
         if (!deps.ingest) throw new IdgraphError('STORE', 'this server has no event store to ingest into');
         const source: SourceInput = { stream: Readable.from([body]), name: EVENTS_SOURCE };

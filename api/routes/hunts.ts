@@ -12,6 +12,7 @@ import type { IdgraphEngine } from '../../src/engine/idgraph-engine.js';
 import { isIdgraphError } from '../../src/errors.js';
 import type { JobRunner } from '../jobs.js';
 import { HttpError } from '../errors.js';
+import { ErrorBody } from '../errors.js';
 import { defineRoute, type RouteModule } from '../route-module.js';
 import { InstantBody, iso } from './schemas.js';
 
@@ -146,7 +147,7 @@ export function huntRoutes(deps: HuntDeps): RouteModule {
         scope: 'read',
         summary: "A job's status, and its result once it succeeded",
         request: { params: z.object({ id: z.string().uuid() }) },
-        responses: { 200: JobBody },
+        responses: { 404: ErrorBody, 200: JobBody },
       }).handle(({ params, principal }) => ({
         status: 200,
         body: jobBody(jobs.get(params.id, principal?.tokenId ?? '', principal?.scopes.includes('admin') ?? false)),

@@ -284,14 +284,20 @@ export class PreparedPattern {
     return { lo, loIn, hi, hiIn };
   }
 
-  /** Edges a clause may bind given the frame, each with the node slots it would newly bind. */
-  private candidateEdges(f: Frame, pc: PreparedClause): readonly EdgeHandle[] {
+  /**
+   * Edges a clause may bind given the frame, each with the node slots it would newly bind.
+   * With `only` (a seed), just that edge when it fits: never a scan of every edge of the kind.
+   */
+  private candidateEdges(f: Frame, pc: PreparedClause, only?: EdgeHandle): readonly EdgeHandle[] {
     const c = pc.c;
     const from = this.resolveEndpoint(f, c.from, pc.fromSlot, pc.fromKey);
     const to = this.resolveEndpoint(f, c.to, pc.toSlot, pc.toKey);
     if (from === 'none' || to === 'none') return [];
     let edges: readonly EdgeHandle[];
-    if (from && to) {
+    if (only) {
+      const fits = (n: NodeRef | null, e: NodeRef): boolean => !n || (n.kind === e.kind && n.key === e.key);
+      edges = only.kind === c.edge && fits(from, only.from) && fits(to, only.to) ? [only] : [];
+    } else if (from && to) {
       const e = this.view.edge(c.edge, from, to);
       edges = e ? [e] : [];
     } else if (from) edges = this.view.outEdges(from, c.edge);
@@ -318,7 +324,7 @@ export class PreparedPattern {
   ): void {
     const b = this.bounds(f, pc);
     if (!b) return;
-    const edges = this.candidateEdges(f, pc);
+    const edges = this.candidateEdges(f, pc, only?.edge);
     const { slot, fromSlot, toSlot } = pc;
     const savedFrom = fromSlot === null ? null : f.nodes[fromSlot]!;
     const savedTo = toSlot === null ? null : f.nodes[toSlot]!;

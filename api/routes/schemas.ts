@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { ChainSchema, ChainStepSchema, EntityRefSchema, ScoreShareSchema, TriageEntrySchema, TriageStatusSchema } from '../../src/chains/chain-schema.js';
-import type { Chain } from '../../src/chains/chain-schema.js';
+import { ChainSummarySchema, summariseChain } from '../../src/chains/chain-summary.js';
 import { TacticSchema } from '../../src/detect/definition.js';
 import type { NodeRef } from '../../src/graph/facts.js';
 import type { TemporalGraphView } from '../../src/graph/graph-view.js';
@@ -25,39 +25,9 @@ export const ChainBody = ChainSchema.extend({
 }).meta({ id: 'Chain', description: 'An attack chain: linked detections in time order, scored.' });
 
 /** A chain without its steps' rows and evidence, for lists. */
-export const ChainSummary = z
-  .object({
-    id: z.string(),
-    aliases: z.array(z.string()),
-    score: z.number(),
-    status: TriageStatus,
-    firstSeen: z.string(),
-    lastSeen: z.string(),
-    accounts: z.array(z.string()).describe('user keys involved'),
-    privilegedAccounts: z.array(z.string()),
-    tactics: z.array(TacticSchema),
-    detectors: z.array(z.string()).describe('detector ids of the steps, first occurrence order'),
-    stepCount: z.number().int(),
-  })
-  .meta({ id: 'ChainSummary' });
+export const ChainSummary = ChainSummarySchema.extend({ status: TriageStatus }).meta({ id: 'ChainSummary' });
 export type ChainSummary = z.infer<typeof ChainSummary>;
-
-/** The list form of a chain. */
-export function summariseChain(c: Chain): ChainSummary {
-  return {
-    id: c.id,
-    aliases: [...c.aliases],
-    score: c.score,
-    status: c.status,
-    firstSeen: c.firstSeen,
-    lastSeen: c.lastSeen,
-    accounts: c.entities.filter((e) => e.kind === 'User').map((e) => e.key),
-    privilegedAccounts: [...c.privilegedAccounts],
-    tactics: [...c.tactics],
-    detectors: [...new Set(c.steps.map((s) => s.detector))],
-    stepCount: c.steps.length,
-  };
-}
+export { summariseChain };
 
 export const RawEventBody = z
   .object({

@@ -1,0 +1,125 @@
+/**
+ * `idgraph serve` and `idgraph chains`: the server started as the CLI starts
+ * it (token hint when no token exists, loopback, port 0), ingest and chains
+ * over HTTP, the chains listing, and a real child process shut down
+ * gracefully by SIGTERM.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FileTokenStore } from '../../api/auth/token-store.js';
+import { renderChains } from '../../src/cli/commands/chains.js';
+import { startServe, type RunningServe } from '../../src/cli/commands/serve.js';
+import { isIdgraphError } from '../../src/errors.js';
+import { call } from './harness.js';
+import { ndjson, SCENARIO } from './v1-harness.js';
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'idgraph-serve-'));
+});
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('startServe', () => {
+  let running: RunningServe;
+  let printed = '';
+
+  it('prints the URL and, with no token yet, how to create one', async () => {
+    running = await startServe({ port: 0, store: join(dir, 'a'), env: {}, out: (s) => (printed += s) });
+    expect(running.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(printed).toContain(`listening on ${running.url}`);
+    expect(printed).toContain('idgraph token create --scope read');
+    const r = await call(`${running.url}/v1/chains`);
+    expect(r.status).toBe(401);
+  });
+
+  it('serves the engine: events in, chains out, with tokens created afterwards', async () => {
+    const store = new FileTokenStore(join(dir, 'a', 'tokens.json'));
+    const ingest = store.create({ scopes: ['ingest'] }).secret;
+    const read = store.create({ scopes: ['read'] }).secret;
+    const posted = await call(`${running.url}/v1/events`, { token: ingest, body: ndjson(SCENARIO), headers: { 'content-type': 'application/x-ndjson' } });
+    expect(posted.status).toBe(200);
+    expect(posted.body.totals.accepted).toBe(SCENARIO.length);
+    const chains = await call(`${running.url}/v1/chains`, { token: read });
+    expect(chains.body.items.map((c: { accounts: string[] }) => c.accounts[0]).sort()).toEqual(['alice@contoso.com', 'bob@contoso.com']);
+    const metrics = await call(`${running.url}/metrics`);
+    expect(metrics.text).toMatch(/idgraph_webhook_deliveries\{outcome="delivered"\} 0/);
+    expect(metrics.text).toMatch(/idgraph_process_/); // default process metrics on the served registry
+  });
+
+  it('idgraph chains lists the same chains, filtered, as a table or JSON', () => {
+    const all = JSON.parse(renderChains(running.engine, { json: true })) as { id: string; score: number; accounts: string[]; stepCount: number }[];
+    expect(all.map((c) => c.id)).toEqual(running.engine.listChains().map((c) => c.id));
+    const top = all[0]!;
+    expect(top.accounts).toEqual(['alice@contoso.com']);
+    const text = renderChains(running.engine, { minScore: top.score });
+    expect(text).toContain(top.id);
+    expect(text).toContain('alice@contoso.com*');
+    expect(text).not.toContain('bob@contoso.com');
+    expect(text).toContain('1 chain\n');
+    expect(renderChains(running.engine, { status: 'resolved' })).toBe('no chains\n');
+    try {
+      renderChains(running.engine, { status: 'closed' });
+      expect.unreachable();
+    } catch (err) {
+      expect(isIdgraphError(err, 'BAD_INPUT')).toBe(true);
+    }
+  });
+
+  it('closes cleanly (twice is fine)', async () => {
+    await running.close();
+    await running.close();
+    await expect(fetch(`${running.url}/healthz`)).rejects.toThrow();
+  });
+
+  it('a port in use is a BAD_INPUT error naming it; an invalid webhooks file stops start-up', async () => {
+    const first = await startServe({ port: 0, store: join(dir, 'b'), env: {}, out: () => {} });
+    try {
+      const port = Number(new URL(first.url).port);
+      await expect(startServe({ port, store: join(dir, 'b'), env: {}, out: () => {} })).rejects.toMatchObject({ code: 'BAD_INPUT' });
+    } finally {
+      await first.close();
+    }
+    mkdirSync(join(dir, 'b'), { recursive: true });
+    writeFileSync(join(dir, 'b', 'webhooks.json'), '[{"url": "nope"}]');
+    await expect(startServe({ port: 0, store: join(dir, 'b'), env: {}, out: () => {} })).rejects.toMatchObject({ code: 'BAD_INPUT' });
+  });
+});
+
+describe('idgraph serve as a process', () => {
+  it('prints its URL, answers, and exits 0 on SIGTERM', async () => {
+    const entry = join(dir, 'cli.mts');
+    writeFileSync(entry, `import { main } from ${JSON.stringify(join(process.cwd(), 'src/cli/main.ts'))};\nawait main(process.argv);\n`);
+    const child = spawn(process.execPath, ['--import', 'tsx', entry, 'serve', '--port', '0', '--store', join(dir, 'c')], {
+      cwd: process.cwd(),
+      env: { ...process.env, IDGRAPH_TOKEN: 'operator-secret-for-the-test', IDGRAPH_WEBHOOKS: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no URL printed: ${stdout} ${stderr}`)), 30_000);
+      child.stdout.on('data', (d: Buffer) => {
+        stdout += d.toString();
+        const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]!);
+        }
+      });
+      child.once('exit', (code) => reject(new Error(`exited early (${code}): ${stderr}`)));
+    });
+    expect(stdout).not.toContain('no API token yet'); // IDGRAPH_TOKEN is a token
+    const r = await call(`${url}/v1/detectors`, { token: 'operator-secret-for-the-test' });
+    expect(r.status).toBe(200);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(stderr).toContain('SIGTERM, shutting down');
+  }, 60_000);
+});

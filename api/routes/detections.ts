@@ -8,8 +8,15 @@ import { ErrorBody } from '../errors.js';
 import { defineRoute, type RouteModule } from '../route-module.js';
 import { DetectionBody, EntityQuery, InstantQuery, RawEventBody, iso, resolveEntity } from './schemas.js';
 
+/** detection id → id of the chain it is a step of, built once per request. */
+export function chainIndex(engine: IdgraphEngine): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const c of engine.listChains()) for (const s of c.steps) out.set(s.detectionId, c.id);
+  return out;
+}
+
 /** A detection as the API shows it (row rendered, detector metadata, its chain). */
-export function detectionBody(engine: IdgraphEngine, d: Detection): DetectionBody {
+export function detectionBody(engine: IdgraphEngine, d: Detection, chains: ReadonlyMap<string, string> = chainIndex(engine)): DetectionBody {
   const def = engine.catalog.get(d.detector)?.definition;
   return {
     id: d.id,
@@ -22,7 +29,7 @@ export function detectionBody(engine: IdgraphEngine, d: Detection): DetectionBod
     entities: d.entities.map((n) => ({ kind: n.kind, key: n.key })),
     row: engine.detectionRow(d),
     evidence: d.evidence.map((e) => ({ clause: e.clause, role: e.role, edge: e.edge, eventIds: [...e.eventIds] })),
-    chainId: engine.chains.chainOfDetection(d.id)?.id ?? null,
+    chainId: chains.get(d.id) ?? null,
   };
 }
 
@@ -69,7 +76,8 @@ export function detectionRoutes(deps: { engine: IdgraphEngine }): RouteModule {
           ...(query.until === undefined ? {} : { until: query.until }),
         });
         const page = paginate(list, query, (d) => [d.time, d.id], 'desc');
-        return { status: 200, body: { items: page.items.map((d) => detectionBody(engine, d)), nextCursor: page.nextCursor } };
+        const chains = chainIndex(engine);
+        return { status: 200, body: { items: page.items.map((d) => detectionBody(engine, d, chains)), nextCursor: page.nextCursor } };
       }),
       defineRoute({
         method: 'get',

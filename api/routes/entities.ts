@@ -12,7 +12,7 @@ import { changesBetween, neighbourhood, neighbours, timeline, type Neighbour } f
 import { EdgeKindSchema, NodeKindSchema, type NodeKind } from '../../src/graph/schema.js';
 import { ErrorBody } from '../errors.js';
 import { defineRoute, type RouteModule } from '../route-module.js';
-import { detectionBody } from './detections.js';
+import { chainIndex, detectionBody } from './detections.js';
 import { ChainSummary, DetectionBody, EntityParams, EntityRef, InstantQuery, iso, resolveEntity, summariseChain } from './schemas.js';
 
 const Props = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]));
@@ -138,6 +138,7 @@ export function entityRoutes(deps: { engine: IdgraphEngine }): RouteModule {
         const range = { ...(query.from === undefined ? {} : { from: query.from }), ...(query.to === undefined ? {} : { to: query.to }) };
         const all = neighbours(view, ref, range);
         const detections = engine.detections({ entity: ref }).slice(0, query.detectionLimit);
+        const chains = chainIndex(engine);
         return {
           status: 200,
           body: {
@@ -156,7 +157,7 @@ export function entityRoutes(deps: { engine: IdgraphEngine }): RouteModule {
             devices: related(all, 'Device'),
             mfaMethods: related(all, 'MfaMethod'),
             ips: related(all, 'IP'),
-            detections: detections.map((d) => detectionBody(engine, d)),
+            detections: detections.map((d) => detectionBody(engine, d, chains)),
             chains: engine.listChains({ entity: ref }).map(summariseChain),
             timeline: timeline(view, ref, { ...range, limit: query.timelineLimit, order: 'desc' }).map((t) => ({
               time: iso(t.time),

@@ -447,3 +447,32 @@ describe('metrics and the document', () => {
     expect(h.logger.lines.filter((e) => e.level === 'error')).toEqual([]);
   });
 });
+
+describe('the /v1 OpenAPI document', () => {
+  it('has unique operationIds, resolvable refs and valid JSON Schema 2020-12 components', async () => {
+    const { Ajv2020 } = await import('ajv/dist/2020.js');
+    const doc = (await call(`${h.url}/openapi.json`)).body as { paths: Record<string, Record<string, { operationId: string }>>; components: { schemas: Record<string, unknown> } };
+    const ids = Object.values(doc.paths).flatMap((item) => Object.values(item).map((op) => op.operationId));
+    expect(new Set(ids).size).toBe(ids.length);
+    const refs: string[] = [];
+    const walk = (n: unknown): void => {
+      if (Array.isArray(n)) return n.forEach(walk);
+      if (n === null || typeof n !== 'object') return;
+      for (const [k, v] of Object.entries(n)) {
+        if (k === '$ref' && typeof v === 'string') refs.push(v);
+        else walk(v);
+      }
+    };
+    walk(doc);
+    for (const ref of refs) {
+      let node: unknown = doc;
+      for (const part of ref.slice(2).split('/')) node = (node as Record<string, unknown> | undefined)?.[part.replaceAll('~1', '/').replaceAll('~0', '~')];
+      expect(node, ref).toBeDefined();
+    }
+    const ajv = new Ajv2020({ strict: false, validateFormats: false });
+    for (const [name, s] of Object.entries(doc.components.schemas)) {
+      const copy = JSON.parse(JSON.stringify(s, (k, v) => (k === '$ref' ? undefined : v)));
+      expect(ajv.validateSchema(copy), name).toBe(true);
+    }
+  });
+});

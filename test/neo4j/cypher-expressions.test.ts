@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileExpression, type CypherScope } from '../../src/detect/cypher/expression.js';
 import { canonicalIpCypher, canonicalKeyCypher } from '../../src/detect/cypher/node-key.js';
 import { fromNeo4j } from '../../src/detect/cypher/run.js';
-import type { Value } from '../../src/detect/expr/ast.js';
+import { formatExpr, type BinaryOp, type Expr, type ListOp, type Value } from '../../src/detect/expr/ast.js';
+import { IdgraphError, isIdgraphError } from '../../src/errors.js';
 import { compileExpr } from '../../src/detect/expr/evaluate.js';
 import { parseExpr } from '../../src/detect/expr/parser.js';
 import { canonicalIp, canonicalKey } from '../../src/graph/node-keys.js';
@@ -139,4 +140,117 @@ describe('canonical keys of other kinds in Cypher', () => {
       expect(bad).toEqual([]);
     }
   });
+});
+
+/** Random expressions over x.a, x.b and literals, built as ASTs (constructs Cypher refuses are skipped, not loosened). */
+const exprArb: fc.Arbitrary<Expr> = fc.letrec<{ e: Expr; leaf: Expr }>((tie) => ({
+  leaf: fc.oneof(
+    fc.constantFrom<Expr>({ type: 'prop', variable: 'x', prop: 'a' }, { type: 'prop', variable: 'x', prop: 'b' }),
+    fc.constantFrom<string | number | boolean | null>('', 'abc', 'ABC', '5', ' 5 ', 0, 5, 50.5, true, null, '@', 'multi factor').map((value): Expr => ({ type: 'literal', value })),
+  ),
+  e: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    tie('leaf'),
+    fc
+      .tuple(fc.constantFrom('==', '!=', '=~', '!~', '<', '<=', '>', '>=', '+', '-', '*', '/', 'contains', '!contains', 'startswith', 'endswith'), tie('e'), tie('e'))
+      .map(([op, left, right]): Expr => ({ type: 'binary', op: op as BinaryOp, left, right })),
+    fc
+      .tuple(fc.constantFrom('in', '!in', 'in~', '!in~'), tie('e'), fc.array(tie('leaf'), { minLength: 1, maxLength: 3 }))
+      .map(([op, left, items]): Expr => ({ type: 'list', op: op as ListOp, left, items })),
+    fc.tuple(fc.constantFrom('and', 'or'), tie('e'), tie('e')).map(([type, a, b]): Expr => ({ type: type as 'and' | 'or', args: [a, b] })),
+    tie('e').map((arg): Expr => ({ type: 'not', arg })),
+    tie('e').map((arg): Expr => ({ type: 'neg', arg })),
+    fc
+      .tuple(fc.constantFrom('lower', 'upper', 'tostring', 'tonumber', 'isempty', 'isnotempty'), tie('e'))
+      .map(([fn, a]): Expr => ({ type: 'call', fn, args: [a] })),
+    fc.tuple(fc.constantFrom('coalesce', 'strcat'), tie('e'), tie('e')).map(([fn, a, b]): Expr => ({ type: 'call', fn, args: [a, b] })),
+    fc.tuple(tie('e'), tie('e'), tie('e')).map(([c, a, b]): Expr => ({ type: 'call', fn: 'iff', args: [c, a, b] })),
+    fc
+      .tuple(tie('e'), fc.integer({ min: -2, max: 2 }))
+      .map(([a, i]): Expr => ({ type: 'index', target: { type: 'call', fn: 'split', args: [a, { type: 'literal', value: '@' }] }, index: { type: 'literal', value: i } })),
+  ),
+})).e;
+
+describe('random expressions: Cypher equals the in-memory evaluator', () => {
+  it('on 300 random expressions over the value pool', async () => {
+    const exprs = fc.sample(exprArb, { numRuns: 300, seed: 20261123 });
+    const values = POOL.filter((_, i) => i % 2 === 0);
+    const pairs: [Sample, Sample][] = values.flatMap((a, i) => [[a, values[(i * 7 + 3) % values.length]!], [a, a]] as [Sample, Sample][]);
+    const toParam = (s: Sample): unknown => (s.asInt && typeof s.value === 'number' ? neo4j.int(s.value) : s.value);
+    const mismatches: string[] = [];
+    let compared = 0;
+    let refused = 0;
+    for (let k = 0; k < exprs.length; k += 10) {
+      const batch = exprs.slice(k, k + 10);
+      const params: Record<string, unknown> = {};
+      let n = 0;
+      const columns: { expr: Expr; text: string }[] = [];
+      for (const expr of batch) {
+        const scope: CypherScope = {
+          prop: (_v, prop) => ({ text: `c.${prop}`, type: 'any' }),
+          param: () => {
+            throw new Error('no params');
+          },
+          column: () => {
+            throw new Error('no columns');
+          },
+          bind: (v) => {
+            const name = `l${n++}`;
+            params[name] = v;
+            return `$${name}`;
+          },
+          fresh: () => `_f${n++}`,
+          unsupported: (why) => {
+            throw new IdgraphError('UNSUPPORTED_CONSTRUCT', why);
+          },
+        };
+        try {
+          const text = compileExpression(expr, scope).text;
+          // Deep random nestings make queries too long to plan quickly; real detectors nest two or three levels.
+          if (text.length <= 12_000) columns.push({ expr, text });
+        } catch (err) {
+          if (!isIdgraphError(err, 'UNSUPPORTED_CONSTRUCT')) throw err;
+          refused++;
+        }
+      }
+      const cases = pairs.map(([a, b], i) => ({ i, a: toParam(a), b: toParam(b) }));
+      const query = (cols: typeof columns) => db.run(`UNWIND $cases AS c RETURN c.i AS i, ${cols.map((c, j) => `${c.text} AS r${j}`).join(', ')} ORDER BY i`, { ...params, cases });
+      let records: Record<string, unknown>[];
+      try {
+        records = await query(columns);
+      } catch {
+        // Find the expressions Neo4j rejects (a type error is a mismatch too), then compare the rest.
+        const ok: typeof columns = [];
+        for (const c of columns) {
+          try {
+            await query([c]);
+            ok.push(c);
+          } catch (err) {
+            mismatches.push(`${formatExpr(c.expr)}: Neo4j error ${(err as Error).message.split('\n')[0]}`);
+          }
+        }
+        columns.splice(0, columns.length, ...ok);
+        records = ok.length ? await query(ok) : [];
+      }
+      columns.forEach((c, j) => {
+        const get = compileExpr<{ a: Value; b: Value }>(c.expr, {
+          prop: (_v, prop) => (ctx) => (prop === 'a' ? ctx.a : ctx.b),
+          param: () => () => null,
+          column: () => () => null,
+        });
+        records.forEach((rec, i) => {
+          const [a, b] = pairs[i]!;
+          const want = get({ a: a.value, b: b.value });
+          const got = fromNeo4j(rec[`r${j}`]);
+          compared++;
+          if (JSON.stringify(want) !== JSON.stringify(got) && !(typeof want === 'number' && typeof got === 'number' && Math.abs(want - got) <= 1e-9 * Math.abs(want))) {
+            mismatches.push(`${formatExpr(c.expr)} a=${JSON.stringify(a.value)} b=${JSON.stringify(b.value)}: evaluator ${JSON.stringify(want)}, cypher ${JSON.stringify(got)}`);
+          }
+        });
+      });
+    }
+    expect(mismatches.slice(0, 20)).toEqual([]);
+    expect(compared).toBeGreaterThan(5_000);
+    expect(refused).toBeLessThan(exprs.length / 2);
+  }, 300_000);
 });

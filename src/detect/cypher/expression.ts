@@ -374,13 +374,15 @@ function callOf(e: Extract<Expr, { type: 'call' }>, s: CypherScope): CypherExpr 
       const types = new Set(as.map((a) => a.type));
       if (types.has('list') && types.size > 1) s.unsupported('coalesce() mixing lists and scalars');
       const type: CypherType = types.size === 1 ? as[0]!.type : 'any';
-      return { text: `CASE ${as.map((a) => `WHEN NOT ${emptyOf(a)} THEN ${a.text}`).join(' ')} ELSE null END`, type: type === 'bool' ? 'any' : type };
+      // Booleans are never empty: the first one is the value, and stays typed boolean (Cypher infers it too).
+      if (type === 'bool') return { text: as[0]!.text, type };
+      return { text: `CASE ${as.map((a) => `WHEN NOT ${emptyOf(a)} THEN ${a.text}`).join(' ')} ELSE null END`, type };
     }
     case 'iff': {
       const c = compileCondition(e.args[0]!, s);
       const [, a, b] = args();
       const type: CypherType = a!.type === b!.type ? a!.type : a!.type === 'list' || b!.type === 'list' ? s.unsupported('iff() mixing lists and scalars') : 'any';
-      return { text: `CASE WHEN ${c} THEN ${a!.text} ELSE ${b!.text} END`, type: type === 'bool' ? 'any' : type };
+      return { text: `CASE WHEN ${c} THEN ${a!.text} ELSE ${b!.text} END`, type };
     }
     case 'isempty':
     case 'isnull':

@@ -22,6 +22,8 @@ import { TemporalGraph } from '../../src/graph/temporal-graph.js';
 import { tenantArb, tenantWithArrivalArb } from './tenant-arbitrary.js';
 
 const catalog = loadCatalog();
+/** Scale the number of runs for a longer hunt for counterexamples: IDGRAPH_PROPERTY_RUNS=20 npx vitest run ... */
+const SCALE = Math.max(1, Number(process.env['IDGRAPH_PROPERTY_RUNS'] ?? 1));
 const patterns = [...catalog.values()].map((e) => e.pattern);
 /** Lower thresholds so random small tenants reach them; both engines get the same parameters. */
 const PARAMS: Record<string, Record<string, Value>> = {
@@ -48,10 +50,13 @@ function streamSets(ds: Iterable<Detection>): Map<string, string[]> {
 
 /** Withdrawals seen across replays (the properties must exercise them). */
 let withdrawals = 0;
+/** Node merges seen across replays (entity resolution mid-stream). */
+let merges = 0;
 
 /** Feeds events in order; checks the change-set replica against batch after every event when `everyStep`. */
 function replay(events: readonly EventFacts[], order: readonly number[], lateness: number, everyStep: boolean): { engine: StreamingEngine; graph: TemporalGraph; replica: Map<string, Detection> } {
   const graph = new TemporalGraph();
+  graph.onMerge(() => void merges++);
   const engine = new StreamingEngine(patterns, graph, { lateness, params: PARAMS });
   const replica = new Map<string, Detection>();
   for (const i of order) {
@@ -86,19 +91,35 @@ describe('streaming equals batch', () => {
           expect(engine.tooLate).toBe(0);
         },
       ),
-      { numRuns: 150 },
+      { numRuns: 150 * SCALE },
     );
     expect(withdrawals, 'some late events refuted detections').toBeGreaterThan(0);
+  });
+
+  it('with users known by UPN and by object id (entity resolution merges nodes mid-stream), final detections equal batch', () => {
+    fc.assert(
+      fc.property(
+        tenantArb(40, true).chain((events) => fc.tuple(fc.constant(events), fc.shuffledSubarray(events.map((_, i) => i), { minLength: events.length }))),
+        ([events, order]) => {
+          const { engine, graph, replica } = replay(events, order, Number.MAX_SAFE_INTEGER, false);
+          const batch = batchSets(graph);
+          expect(streamSets(engine.current())).toEqual(batch);
+          expect(streamSets(replica.values())).toEqual(batch);
+        },
+      ),
+      { numRuns: 150 * SCALE },
+    );
+    expect(merges, 'some replays merged nodes').toBeGreaterThan(0);
   });
 
   it('change sets track batch after every event, for arrivals delayed within a 12h lateness', () => {
     const lateness = 12 * 3_600_000;
     fc.assert(
-      fc.property(tenantWithArrivalArb(lateness, 25), ({ events, order }) => {
+      fc.property(fc.boolean().chain((aliases) => tenantWithArrivalArb(lateness, 25, aliases)), ({ events, order }) => {
         const { engine } = replay(events, order, lateness, true);
         expect(engine.tooLate).toBe(0);
       }),
-      { numRuns: 80 },
+      { numRuns: 80 * SCALE },
     );
   });
 
@@ -111,7 +132,7 @@ describe('streaming equals batch', () => {
         for (const e of events) g.apply(e);
         for (const [id, rows] of batchSets(g)) if (rows.length > 0) fired.add(id);
       }),
-      { numRuns: 200, seed: 7 },
+      { numRuns: 300, seed: 7 },
     );
     expect([...fired].sort()).toEqual(expect.arrayContaining(['account-mfa-modifications', 'mfa-registration-unseen-ip', 'privileged-account-failed-mfa']));
     expect(fired.size, [...fired].join(", ")).toBe(patterns.length);

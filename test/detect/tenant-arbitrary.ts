@@ -7,7 +7,7 @@
  * windows and thresholds are actually hit.
  */
 import fc from 'fast-check';
-import type { EventFacts, NodeRef } from '../../src/graph/facts.js';
+import type { EventFacts, NodeFact, NodeRef } from '../../src/graph/facts.js';
 import { canonicalIp } from '../../src/graph/node-keys.js';
 import type { EdgeKind, Scalar } from '../../src/graph/schema.js';
 
@@ -28,6 +28,13 @@ const timeArb = fc
   .map(([half, jitter]) => BASE + (half * HOUR) / 2 + jitter);
 
 const userRef = (upn: string): NodeRef => ({ kind: 'User', key: upn.toLowerCase() });
+/** Whether user nodes carry their object id as an alias (set per tenant; entity resolution merges on it). */
+let withAliases = false;
+const nodeFact = (n: NodeRef): NodeFact => {
+  if (!withAliases || n.kind !== 'User' || n.key.startsWith('oid-')) return n;
+  const base = UPNS.find((u) => u === n.key);
+  return base ? { ...n, aliases: [oidOf(base)] } : n;
+};
 
 function facts(kind: EdgeKind, from: NodeRef, to: NodeRef, time: number, props: Record<string, Scalar>, table: string): Omit<EventFacts, 'eventId'> & { edge: { kind: EdgeKind; from: NodeRef; to: NodeRef; time: number; props: Record<string, Scalar> } } {
   return { table, time, nodes: [from, to], edges: [], edge: { kind, from, to, time, props } };
@@ -39,6 +46,7 @@ const signInArb: fc.Arbitrary<Draft> = fc
   .record({
     u: fc.nat(UPNS.length - 1),
     v: fc.nat(2),
+    byOid: fc.boolean(),
     ip: fc.nat(IPS.length - 1),
     time: timeArb,
     table: fc.constantFrom('SigninLogs', 'SigninLogs', 'AADNonInteractiveUserSignInLogs', 'EntraIdSignInEvents'),
@@ -52,9 +60,12 @@ const signInArb: fc.Arbitrary<Draft> = fc
   .map((r) => {
     const upn = upnVariant(UPNS[r.u]!, r.v);
     const addr = IPS[r.ip]!;
-    return facts('SIGNED_IN', userRef(upn), { kind: 'IP', key: canonicalIp(addr) }, r.time, {
+    // Defender sign-ins sometimes name the account by object id only (no UPN): a node keyed by the id.
+    const oidOnly = r.byOid && r.table === 'EntraIdSignInEvents';
+    const from: NodeRef = oidOnly ? { kind: 'User', key: oidOf(UPNS[r.u]!) } : userRef(upn);
+    return facts('SIGNED_IN', from, { kind: 'IP', key: canonicalIp(addr) }, r.time, {
       table: r.table,
-      upn,
+      upn: oidOnly ? '' : upn,
       userId: oidOf(UPNS[r.u]!),
       ip: addr,
       app: r.app,
@@ -177,12 +188,12 @@ const sprayArb: fc.Arbitrary<Draft[]> = fc
 
 /** An alert, a failed Azure Portal sign-in and a role change by the same account (hunt 4 and near misses). */
 const portalArb: fc.Arbitrary<Draft[]> = fc
-  .record({ alert: alertArb, fail: signInArb, change: roleChangeArb })
-  .map(({ alert, fail, change }) => {
+  .record({ alert: alertArb, fail: signInArb, change: roleChangeArb, app: fc.constantFrom('Azure Portal', 'Azure Portal', 'azure portal') })
+  .map(({ alert, fail, change, app }) => {
     const upn = String(alert.edge.props['account']);
     return [
       alert,
-      shape(fail, fail.time, { table: 'SigninLogs', resultType: '50126', upn }, undefined, userRef(upn)),
+      shape(fail, fail.time, { table: 'SigninLogs', resultType: '50126', upn, app }, undefined, userRef(upn)),
       shape(change, change.time, { initiator: upn }, undefined, userRef(upn)),
     ];
   });
@@ -212,21 +223,22 @@ const draftArb: fc.Arbitrary<Draft[]> = fc.oneof(
 );
 
 /** A random small tenant: a list of events (one edge occurrence each), event ids unique. */
-export const tenantArb = (maxEvents = 40): fc.Arbitrary<EventFacts[]> =>
-  fc.array(draftArb, { minLength: 1, maxLength: Math.max(1, Math.floor(maxEvents / 2)) }).map((groups) =>
-    groups.flat().slice(0, maxEvents).map((d, i): EventFacts => {
+export const tenantArb = (maxEvents = 40, aliases = false): fc.Arbitrary<EventFacts[]> =>
+  fc.array(draftArb, { minLength: 1, maxLength: Math.max(1, Math.floor(maxEvents / 2)) }).map((groups) => {
+    withAliases = aliases;
+    return groups.flat().slice(0, maxEvents).map((d, i): EventFacts => {
       const eventId = `e${i}`;
-      return { eventId, table: d.table, time: d.time, nodes: d.nodes, edges: [{ ...d.edge, eventId }] };
-    }),
-  );
+      return { eventId, table: d.table, time: d.time, nodes: d.nodes.map(nodeFact), edges: [{ ...d.edge, eventId }] };
+    });
+  });
 
 /**
  * A tenant with an arrival order whose delays stay within `lateness`: each event
  * arrives at its time plus a random delay below the lateness, so no event is
  * older than the newest seen minus the lateness when it arrives.
  */
-export const tenantWithArrivalArb = (lateness: number, maxEvents = 40): fc.Arbitrary<{ events: EventFacts[]; order: number[] }> =>
-  tenantArb(maxEvents).chain((events) =>
+export const tenantWithArrivalArb = (lateness: number, maxEvents = 40, aliases = false): fc.Arbitrary<{ events: EventFacts[]; order: number[] }> =>
+  tenantArb(maxEvents, aliases).chain((events) =>
     fc.array(fc.integer({ min: 0, max: Math.max(0, lateness - 1) }), { minLength: events.length, maxLength: events.length }).map((delays) => ({
       events,
       order: events.map((_, i) => i).sort((a, b) => events[a]!.time + delays[a]! - (events[b]!.time + delays[b]!) || a - b),

@@ -16,7 +16,7 @@ export interface TestNeo4j {
  */
 export const NEO4J_TEST_URI = process.env['IDGRAPH_TEST_NEO4J_URI'];
 export const SKIP_NEO4J = NEO4J_TEST_URI === undefined && process.env['CI'] !== 'true';
-if (SKIP_NEO4J) console.warn('test/neo4j Cypher suites skipped: set IDGRAPH_TEST_NEO4J_URI to a running Neo4j 5.26 (until the store test setup starts one)');
+if (SKIP_NEO4J && process.env['VITEST']) console.warn('test/neo4j Cypher suites skipped: set IDGRAPH_TEST_NEO4J_URI to a running Neo4j 5.26 (until the store test setup starts one)');
 
 /** Opens a session factory on the test Neo4j. */
 export async function openTestNeo4j(): Promise<TestNeo4j> {

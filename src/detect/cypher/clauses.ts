@@ -6,7 +6,7 @@
  * EXISTS / NOT EXISTS sub-queries, and aggregate sub-queries.
  */
 import type { CompiledClause, CompiledEndpoint } from '../compile.js';
-import { exprVariables } from '../expr/ast.js';
+import { exprVariables, walkExpr, type Expr } from '../expr/ast.js';
 import { planAggregates } from './aggregates.js';
 import { aggVar, labels, nodeVar, relType, relVar, type CypherContext, type ParamView } from './context.js';
 import { compileCondition, compileExpression, emptyOf, textOf, withLet, type CypherScope } from './expression.js';
@@ -101,11 +101,15 @@ export function existsSubquery(ctx: CypherContext, c: CompiledClause, view: Para
 /** A CALL sub-query computing an aggregate clause's values for each row (null when no occurrence). */
 export function aggregateSubquery(ctx: CypherContext, c: CompiledClause, view: ParamView, bound: ReadonlySet<string>): string[] {
   const cp = clausePattern(ctx, c, view, bound, true);
+  return aggregateBody(ctx, c, view, `OPTIONAL MATCH ${cp.pattern}${where(cp.conditions)}`);
+}
+
+function aggregateBody(ctx: CypherContext, c: CompiledClause, view: ParamView, source: string): string[] {
   const r = relVar(c.as);
   ctx.path = `${c.path}.compute`;
   const scope = ctx.scope(view);
   const inputs = c.compute.map(({ name, spec }) => ({ name, spec, arg: spec.arg ? compileExpression(spec.arg, scope) : null }));
-  const plan = planAggregates(ctx, scope, inputs, `${r} IS NOT NULL`, `${r}.time`);
+  const plan = planAggregates(ctx, scope, inputs, `${r} IS NOT NULL`, ctx.timeVars.get(c.as) ?? `${r}.time`);
   const n = `_n${ctx.fresh()}`;
   const outputs = new Map<string, import('./expression.js').CypherType>();
   for (const { name, spec, arg } of inputs) {
@@ -115,7 +119,7 @@ export function aggregateSubquery(ctx: CypherContext, c: CompiledClause, view: P
   const returns = inputs.map(({ name }) => `CASE WHEN ${n} = 0 THEN null ELSE ${plan.results.get(name)!} END AS ${aggVar(c.as, name)}`);
   return [
     'CALL (*) {',
-    `  OPTIONAL MATCH ${cp.pattern}${where(cp.conditions)}`,
+    `  ${source}`,
     `  WITH count(${r}) AS ${n}${plan.items.map((i) => `, ${i}`).join('')}`,
     ...plan.calls.map((x) => `  ${x}`),
     `  RETURN ${returns.join(', ')}`,
@@ -141,4 +145,76 @@ export function collapseLines(ctx: CypherContext, c: CompiledClause, view: Param
     `WITH ${[...keep, `collect([${newBinds.join(', ')}])[0] AS ${kept}`].join(', ')}`,
     `WITH ${[...frame, ...newBinds.map((b, i) => `${kept}[${i}] AS ${b}`)].join(', ')}`,
   ];
+}
+
+/**
+ * The pre-collected form of an aggregate clause on a bound node:
+ * rows are grouped by that node, the node's occurrences that pass the clause's
+ * row-independent predicates are collected once per node, and each row then
+ * filters that list by its window and cross predicates. Equal to the per-row
+ * sub-query (same occurrences, same predicates), but a node's relationships
+ * are read once instead of once per row. Null when the clause does not qualify
+ * (a key endpoint, or no bound node to group by).
+ */
+export interface Precollected {
+  /** Lines that group rows by node, collect the occurrences and restore the rows. */
+  readonly lines: string[];
+  /** `UNWIND <list> ... WHERE <row conditions>`: binds the clause's variables for one row's occurrences. */
+  readonly perRow: string;
+}
+
+export function precollect(ctx: CypherContext, c: CompiledClause, view: ParamView, bound: ReadonlySet<string>): Precollected | null {
+  if (c.from.type === 'key' || c.to.type === 'key') return null;
+  const ends = [c.from.var!, c.to.var!].map(nodeVar);
+  const groupBy = [...new Set(ends.filter((v) => bound.has(v)))];
+  if (groupBy.length === 0) return null;
+  ctx.path = c.path;
+  const scope = ctx.scope(view);
+  const r = relVar(c.as);
+  const fresh = [...new Set(ends.filter((v) => !bound.has(v)))];
+  const pattern = `(${ends[0]}${groupBy.includes(ends[0]!) ? '' : `:${labels(ctx.p.nodeVars.get(c.from.var!) ?? [])}`})-[${r}:${relType(c.edge)}]->(${ends[1]}${groupBy.includes(ends[1]!) || ends[1] === ends[0] ? '' : `:${labels(ctx.p.nodeVars.get(c.to.var!) ?? [])}`})`;
+  // Predicates that read $start/$end depend on the row when the streaming rule moved them into variables.
+  const rowParams = view.start !== '$start' || view.end !== '$end';
+  const readsRun = (e: Expr): boolean => {
+    let hit = false;
+    walkExpr(e, (x) => {
+      if (x.type === 'param' && (x.name === 'start' || x.name === 'end')) hit = true;
+    });
+    return hit;
+  };
+  ctx.path = `${c.path}.where`;
+  const pre: string[] = [];
+  const perRow: string[] = [];
+  for (const e of c.local) (rowParams && readsRun(e) ? perRow : pre).push(compileCondition(e, scope));
+  // From here on the clause's time is read from the list, not from the relationship.
+  const id = ctx.fresh();
+  const timeVar = `_rt${id}`;
+  ctx.timeVars.set(c.as, timeVar);
+  if (c.range === 'run') perRow.push(`${timeVar} >= ${view.start}`, `${timeVar} <= ${view.end}`);
+  if (c.window?.from) {
+    ctx.path = `${c.path}.window.from`;
+    perRow.push(`${timeVar} ${c.window.fromInclusive ? '>=' : '>'} ${compileExpression(c.window.from, scope).text}`);
+  }
+  if (c.window?.to) {
+    ctx.path = `${c.path}.window.to`;
+    perRow.push(`${timeVar} ${c.window.toInclusive ? '<=' : '<'} ${compileExpression(c.window.to, scope).text}`);
+  }
+  ctx.path = `${c.path}.where`;
+  for (const e of c.cross) perRow.push(compileCondition(e, scope));
+  const rows = `_rows${id}`;
+  const list = `_pre${id}`;
+  const carried = [...bound].filter((v) => !groupBy.includes(v));
+  const lines = [
+    `WITH ${[...groupBy, `collect({${carried.map((v) => `${v}: ${v}`).join(', ')}}) AS ${rows}`].join(', ')}`,
+    `CALL (${groupBy.join(', ')}) { MATCH ${pattern}${where(pre)} RETURN collect([${[`${r}.time`, r, ...fresh].join(', ')}]) AS ${list} }`,
+    `UNWIND ${rows} AS _row`,
+    `WITH ${[...groupBy, list, ...carried.map((v) => `_row.${v} AS ${v}`)].join(', ')}`,
+  ];
+  const binds = [timeVar, r, ...fresh].map((v, i) => `_x[${i}] AS ${v}`).join(', ');
+  return { lines, perRow: `UNWIND ${list} AS _x WITH *, ${binds}${where(perRow)}` };
+}
+
+/** The aggregate CALL over a pre-collected clause. */
+export function aggregatePrecollected(ctx: CypherContext, c: CompiledClause, view: ParamView, pc: Precollected): string[] {
+  return aggregateBody(ctx, c, view, pc.perRow);
 }

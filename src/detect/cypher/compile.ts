@@ -14,8 +14,8 @@
 import type { CompiledClause, CompiledPattern } from '../compile.js';
 import { exprVariables, type Expr } from '../expr/ast.js';
 import { planAggregates } from './aggregates.js';
-import { aggregateSubquery, clausePattern, collapseLines, existsSubquery } from './clauses.js';
-import { aggregateType, CypherContext, groupVar, relVar, type ParamView } from './context.js';
+import { aggregatePrecollected, aggregateSubquery, clausePattern, collapseLines, existsSubquery, precollect } from './clauses.js';
+import { aggregateType, aggVar, CypherContext, groupVar, relVar, type ParamView } from './context.js';
 import { compileCondition, compileExpression, withLet, type CypherExpr } from './expression.js';
 
 export interface CypherQuery {
@@ -31,6 +31,8 @@ export interface CypherQuery {
 export interface CypherOptions {
   /** Judge each anchor with the pattern's streaming rule (hunt 1's window from the registration). */
   readonly anchored?: boolean;
+  /** Read a bound node's occurrences once for all its rows in aggregate clauses (default true). */
+  readonly precollect?: boolean;
 }
 
 /** The evaluator's plan: the anchor (or first clause) first, then each next clause sharing a bound node when one does. */
@@ -152,11 +154,18 @@ export function compileCypher(p: CompiledPattern, opts: CypherOptions = {}): Cyp
   const times = order.map((c) => `${relVar(c.as)}.time`);
   const frameTime =
     times.length === 1 ? times[0]! : `reduce(m = ${times[0]!}, x IN [${times.slice(1).join(', ')}] | CASE WHEN x > m THEN x ELSE m END)`;
-  const semi = [...p.exists, ...p.absent].map((c) => existsSubquery(ctx, c, view, bound));
   lines.push(`WITH *, ${frameTime} AS _t`);
-  if (semi.length) lines.push(`WHERE ${semi.join('\n  AND ')}`);
   bound.add('_t');
-  for (const c of p.aggregate) lines.push(...aggregateSubquery(ctx, c, view, bound));
+  // Exists/absent, then aggregates, as the evaluator applies them. Exists/absent stay per-row
+  // sub-queries (they stop at the first occurrence); an aggregate on a bound node reads that
+  // node's occurrences once for all its rows (precollect: 3x faster on the fatigue and spray detectors).
+  const semi = [...p.exists, ...p.absent].map((c) => existsSubquery(ctx, c, view, bound));
+  if (semi.length) lines.push(`WITH * WHERE ${semi.join('\n  AND ')}`);
+  for (const c of p.aggregate) {
+    const pc = opts.precollect === false ? null : precollect(ctx, c, view, bound);
+    lines.push(...(pc ? [...pc.lines, ...aggregatePrecollected(ctx, c, view, pc)] : aggregateSubquery(ctx, c, view, bound)));
+    for (const x of c.compute) bound.add(aggVar(c.as, x.name));
+  }
   if (late.length) lines.push(`WITH * WHERE ${late.map((ch) => ch.render(view)).join('\n  AND ')}`);
 
   const columns = p.project.map((c) => c.name);

@@ -64,6 +64,8 @@ export class CypherContext {
   private names = 0;
   /** Aggregate clause outputs by clause, with their types. */
   readonly aggregateOutputs = new Map<string, Map<string, CypherType>>();
+  /** Clauses whose occurrence time is held in a variable (pre-collected lists carry it, saving a property read per row). */
+  readonly timeVars = new Map<string, string>();
   /** Construct being compiled, for error messages ("pattern.match[0].where"). */
   path = 'pattern';
 
@@ -102,6 +104,7 @@ export class CypherContext {
           if (!Object.hasOwn(OCCURRENCE_BUILTINS, prop) && !edgePropSpec(clause.edge, prop)) {
             return self.unsupported(`${EDGE_KINDS[clause.edge] ? clause.edge : '?'} has no property ${prop}`);
           }
+          if (prop === 'time' && self.timeVars.has(variable)) return { text: self.timeVars.get(variable)!, type: 'num' };
           const type: CypherType = prop === 'time' ? 'num' : prop === 'eventId' ? 'str' : 'any';
           return { text: `${relVar(variable)}.${prop}`, type };
         }

@@ -11,13 +11,11 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { IdgraphError } from '../../errors.js';
-import type { EventFacts } from '../../graph/facts.js';
-import { TemporalGraph } from '../../graph/temporal-graph.js';
+import { TemporalGraph, type AppliedOccurrence } from '../../graph/temporal-graph.js';
 import { prepareRecord } from '../../ingest/prepare.js';
 import type { PreparedEvent } from '../../ingest/prepared-event.js';
 import { huntRows } from '../batch.js';
-import type { CatalogEntry } from '../catalog.js';
-import { readDocument } from '../catalog.js';
+import { readDocument, type CatalogEntry } from '../catalog.js';
 import { parseParamValue, type CompiledPattern } from '../compile.js';
 import { formatRow, stableJson } from '../detection.js';
 import type { Value } from '../expr/ast.js';
@@ -83,6 +81,7 @@ function prepareEvents(path: string, c: DetectorCase): PreparedEvent[] {
   });
 }
 
+/** The case's parameter overrides, read by each parameter's declared type. */
 function caseParams(path: string, entry: CatalogEntry, c: DetectorCase): Record<string, Value> {
   const out: Record<string, Value> = {};
   for (const [name, raw] of Object.entries(c.params ?? {})) {
@@ -99,11 +98,19 @@ function caseParams(path: string, entry: CatalogEntry, c: DetectorCase): Record<
   return out;
 }
 
-function applyAll(path: string, c: DetectorCase, g: TemporalGraph, events: readonly PreparedEvent[], order: readonly number[], each?: (applied: ReturnType<TemporalGraph['apply']>) => void): void {
+/** Applies events to a graph in the given order; an event the graph refuses names file, case and event index. */
+function applyAll(
+  path: string,
+  c: DetectorCase,
+  g: TemporalGraph,
+  events: readonly PreparedEvent[],
+  order: readonly number[],
+  each?: (applied: AppliedOccurrence[]) => void,
+): void {
   for (const i of order) {
-    let applied;
+    let applied: AppliedOccurrence[];
     try {
-      applied = g.apply(events[i]!.facts as EventFacts);
+      applied = g.apply(events[i]!.facts);
     } catch (err) {
       throw new IdgraphError('BAD_INPUT', `${path}: case "${c.name}": event ${i}: ${(err as Error).message}`, { file: path, case: c.name, event: i });
     }

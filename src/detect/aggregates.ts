@@ -98,7 +98,8 @@ export function createAccumulator(spec: AggregateSpec): Accumulator {
           if (best === null) best = v;
           else {
             const c = compare(v, best);
-            if (c !== null && Math.sign(c) === sign) best = v;
+            // Values equal by value but written differently (5 and "5") tie-break by key, so arrival order never matters.
+            if (c !== null && (Math.sign(c) === sign || (c === 0 && keyOf(v) < keyOf(best)))) best = v;
           }
         },
         result: () => best,

@@ -76,8 +76,12 @@ export function planAggregates(
           items.push(`collect(${withLet(a, scope, (x) => when(`NOT ${emptyOf(x)}`, x.text))}) AS ${v}`);
           const b = ctx.fresh();
           const x = ctx.fresh();
-          const better = compareOf(spec.fn === 'min' ? '<' : '>', { text: x, type: 'any' }, { text: b, type: 'any' }, scope);
-          results.set(name, `reduce(${b} = null, ${x} IN ${v} | CASE WHEN ${b} IS NULL THEN ${x} WHEN ${better} THEN ${x} ELSE ${b} END)`);
+          const xe = { text: x, type: 'any' as const };
+          const be = { text: b, type: 'any' as const };
+          const better = compareOf(spec.fn === 'min' ? '<' : '>', xe, be, scope);
+          // Ties (equal by value, written differently) go to the smaller value key, as aggregates.ts does.
+          const tie = `(NOT ${compareOf('<', xe, be, scope)} AND NOT ${compareOf('>', xe, be, scope)} AND ${valueKeyOf(x)} < ${valueKeyOf(b)})`;
+          results.set(name, `reduce(${b} = null, ${x} IN ${v} | CASE WHEN ${b} IS NULL THEN ${x} WHEN ${better} OR ${tie} THEN ${x} ELSE ${b} END)`);
         }
         break;
       case 'make_set': {

@@ -8,8 +8,8 @@
 import type { CompiledClause, CompiledEndpoint } from '../compile.js';
 import { exprVariables, walkExpr, type Expr } from '../expr/ast.js';
 import { planAggregates } from './aggregates.js';
-import { aggVar, labels, nodeVar, relType, relVar, type CypherContext, type ParamView } from './context.js';
-import { compileCondition, compileExpression, emptyOf, textOf, withLet, type CypherScope } from './expression.js';
+import { aggregateType, aggVar, labels, nodeVar, relType, relVar, type CypherContext, type ParamView } from './context.js';
+import { compileCondition, compileExpression, emptyOf, textOf, withLet, type CypherScope, type CypherType } from './expression.js';
 import { canonicalKeyCypher } from './node-key.js';
 
 export interface ClausePattern {
@@ -111,10 +111,8 @@ function aggregateBody(ctx: CypherContext, c: CompiledClause, view: ParamView, s
   const inputs = c.compute.map(({ name, spec }) => ({ name, spec, arg: spec.arg ? compileExpression(spec.arg, scope) : null }));
   const plan = planAggregates(ctx, scope, inputs, `${r} IS NOT NULL`, ctx.timeVars.get(c.as) ?? `${r}.time`);
   const n = `_n${ctx.fresh()}`;
-  const outputs = new Map<string, import('./expression.js').CypherType>();
-  for (const { name, spec, arg } of inputs) {
-    outputs.set(name, spec.fn === 'count' || spec.fn === 'dcount' || spec.fn === 'sum' ? 'num' : spec.fn === 'make_set' ? 'list' : arg?.type === 'num' ? 'num' : 'any');
-  }
+  const outputs = new Map<string, CypherType>();
+  for (const { name, spec, arg } of inputs) outputs.set(name, aggregateType(spec, arg?.type));
   ctx.aggregateOutputs.set(c.as, outputs);
   const returns = inputs.map(({ name }) => `CASE WHEN ${n} = 0 THEN null ELSE ${plan.results.get(name)!} END AS ${aggVar(c.as, name)}`);
   return [

@@ -35,7 +35,7 @@ export interface V1Harness {
 }
 
 /** Starts the /v1 app on an empty engine. */
-export async function startV1(opts: { huntJobThresholdMs?: number } = {}): Promise<V1Harness> {
+export async function startV1(opts: { huntJobThresholdMs?: number; lateness?: number } = {}): Promise<V1Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'idgraph-v1-'));
   const fileStore = new FileTokenStore(join(dir, 'tokens.json'));
   const tokens = {
@@ -46,7 +46,7 @@ export async function startV1(opts: { huntJobThresholdMs?: number } = {}): Promi
   };
   const graph = new TemporalGraph();
   const docs = new MemoryDocuments();
-  const engine = new IdgraphEngine(loadCatalog(), graph, docs);
+  const engine = new IdgraphEngine(loadCatalog(), graph, docs, opts.lateness === undefined ? {} : { lateness: opts.lateness });
   await engine.start();
   const ingest = new MemoryIngest(graph, docs, engine);
   const registry = createMetricsRegistry({ defaultMetrics: false });
@@ -54,7 +54,7 @@ export async function startV1(opts: { huntJobThresholdMs?: number } = {}): Promi
   const jobs = new JobRunner();
   const app = createApp({
     tokens: tokenStoreFor(dir, {}),
-    routes: v1Routes({ engine, ingest: (s, o) => ingest.ingest(s, o), metrics: registry, jobs, ...opts }),
+    routes: v1Routes({ engine, ingest: (s, o) => ingest.ingest(s, o), metrics: registry, jobs, ...(opts.huntJobThresholdMs === undefined ? {} : { huntJobThresholdMs: opts.huntJobThresholdMs }) }),
     metrics: registry,
     logger,
     validateResponses: true,

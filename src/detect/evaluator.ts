@@ -12,7 +12,7 @@ import { canonicalKey } from '../graph/node-keys.js';
 import { createAccumulator, type Accumulator } from './aggregates.js';
 import type { CompiledClause, CompiledPattern } from './compile.js';
 import { detectionId, stableJson, type Detection, type Evidence } from './detection.js';
-import { exprVariables, type Expr, type Value } from './expr/ast.js';
+import { exprVariables, walkExpr, type Expr, type Value } from './expr/ast.js';
 import { compileExpr, type Getter, type Scope } from './expr/evaluate.js';
 import { isEmpty, toText } from './expr/kql.js';
 
@@ -77,6 +77,18 @@ interface PreparedClause {
   readonly compute: readonly { name: string; arg: Getter<Frame> | null; make: () => Accumulator }[];
   /** Variables this clause binds (its own and its endpoints' node variables). */
   readonly binds: ReadonlySet<string>;
+  /**
+   * Whether the clause's occurrences around one node can be indexed once per evaluation
+   * (exists/absent/aggregate clauses whose own predicates do not read $start/$end).
+   */
+  readonly indexable: boolean;
+}
+
+/** One node's occurrences for a clause, merged across its edges and sorted by time. */
+interface NodeOccurrences {
+  readonly times: Float64Array;
+  readonly edges: EdgeHandle[];
+  readonly idx: Int32Array;
 }
 
 /** A pattern prepared for evaluation on one graph view: slots assigned and expressions compiled. */
@@ -95,6 +107,8 @@ export class PreparedPattern {
   private readonly streamStart: Getter<Frame> | null;
   private readonly streamEnd: Getter<Frame> | null;
   private readonly planCache = new Map<string, PreparedClause[]>();
+  /** Per-evaluation index of a node's occurrences per indexable clause (cleared by each run). */
+  private nodeIndex = new Map<string, NodeOccurrences>();
   /** Node variables bound by match clauses (the row's entities). */
   readonly outerNodeVars: readonly string[];
 
@@ -179,6 +193,35 @@ export class PreparedPattern {
     };
   }
 
+  /**
+   * Compiles a per-occurrence predicate. When it reads a single occurrence property and no
+   * parameter, its result is memoised per distinct value: log columns repeat (tables, result
+   * types, apps), so most tests become one map lookup.
+   */
+  private compileLocal(own: string, e: Expr, scope: Scope<Frame>): Getter<Frame> {
+    const props = new Set<string>();
+    let other = false;
+    walkExpr(e, (x) => {
+      if (x.type === 'prop') {
+        if (x.variable !== own || x.prop === 'time' || x.prop === 'eventId') other = true;
+        else props.add(x.prop);
+      } else if (x.type === 'param' || x.type === 'column') other = true;
+    });
+    if (other || props.size !== 1) return compileExpr(e, scope);
+    const read = scope.prop(own, [...props][0]!);
+    const test = compileExpr<Value>(e, { prop: () => (v) => v, param: () => () => null, column: () => () => null });
+    const memo = new Map<Value, boolean>();
+    return (f) => {
+      const v = read(f);
+      let r = memo.get(v);
+      if (r === undefined) {
+        r = test(v) === true;
+        if (memo.size < 65_536) memo.set(v, r);
+      }
+      return r;
+    };
+  }
+
   private prepareClause(c: CompiledClause, scope: Scope<Frame>): PreparedClause {
     const binds = new Set<string>([c.as]);
     const endpointSlot = (e: CompiledClause['from']): number | null => {
@@ -193,7 +236,7 @@ export class PreparedPattern {
       toSlot: endpointSlot(c.to),
       fromKey: c.from.type === 'key' ? compileExpr(c.from.key, scope) : null,
       toKey: c.to.type === 'key' ? compileExpr(c.to.key, scope) : null,
-      local: c.local.map((e) => compileExpr(e, scope)),
+      local: c.local.map((e) => this.compileLocal(c.as, e, scope)),
       cross: c.cross.map((e) => compileExpr(e, scope)),
       windowFrom: c.window?.from ? compileExpr(c.window.from, scope) : null,
       windowTo: c.window?.to ? compileExpr(c.window.to, scope) : null,
@@ -204,6 +247,15 @@ export class PreparedPattern {
         make: () => createAccumulator(x.spec),
       })),
       binds,
+      indexable:
+        c.role !== 'match' &&
+        ![...c.local].some((e) => {
+          let reads = false;
+          walkExpr(e, (x) => {
+            if (x.type === 'param' && (x.name === 'start' || x.name === 'end')) reads = true;
+          });
+          return reads;
+        }),
     };
   }
 
@@ -324,6 +376,7 @@ export class PreparedPattern {
   ): void {
     const b = this.bounds(f, pc);
     if (!b) return;
+    if (pc.indexable && !only && this.forEachIndexed(f, pc, b, withCross, visit)) return;
     const edges = this.candidateEdges(f, pc, only?.edge);
     const { slot, fromSlot, toSlot } = pc;
     const savedFrom = fromSlot === null ? null : f.nodes[fromSlot]!;
@@ -359,6 +412,78 @@ export class PreparedPattern {
       if (toSlot !== null) f.nodes[toSlot] = savedTo;
       f.edges[slot] = null;
     }
+  }
+
+  /**
+   * The fast path for exists/absent/aggregate clauses with one end bound and the other free:
+   * the bound node's passing occurrences are merged once per evaluation, then each row costs a
+   * binary search instead of a walk over every edge of the node. Returns false when not applicable.
+   */
+  private forEachIndexed(
+    f: Frame,
+    pc: PreparedClause,
+    b: { lo: number; loIn: boolean; hi: number; hiIn: boolean },
+    withCross: boolean,
+    visit: () => boolean | void,
+  ): boolean {
+    const c = pc.c;
+    const from = this.resolveEndpoint(f, c.from, pc.fromSlot, pc.fromKey);
+    const to = this.resolveEndpoint(f, c.to, pc.toSlot, pc.toKey);
+    if (from === 'none' || to === 'none') return true; // no candidates at all
+    if ((from === null) === (to === null)) return false;
+    const bound = (from ?? to)!;
+    const freeSlot = from ? pc.toSlot : pc.fromSlot;
+    const freeKinds = from ? (c.to.var ? this.p.nodeVars.get(c.to.var) : undefined) : c.from.var ? this.p.nodeVars.get(c.from.var) : undefined;
+    const key = `${c.as}|${bound.kind}:${bound.key}`;
+    let occ = this.nodeIndex.get(key);
+    if (!occ) {
+      const items: { t: number; e: EdgeHandle; i: number }[] = [];
+      const edges = from ? this.view.outEdges(bound, c.edge) : this.view.inEdges(bound, c.edge);
+      for (const e of edges) {
+        if (freeKinds && !freeKinds.has(from ? e.to.kind : e.from.kind)) continue;
+        f.edges[pc.slot] = e;
+        occurrences: for (let i = 0; i < e.size; i++) {
+          f.idx[pc.slot] = i;
+          for (const t of pc.local) if (t(f) !== true) continue occurrences;
+          items.push({ t: e.time(i), e, i });
+        }
+      }
+      f.edges[pc.slot] = null;
+      items.sort((x, y) => x.t - y.t);
+      occ = { times: Float64Array.from(items, (x) => x.t), edges: items.map((x) => x.e), idx: Int32Array.from(items, (x) => x.i) };
+      this.nodeIndex.set(key, occ);
+    }
+    const search = (t: number, strict: boolean): number => {
+      let lo = 0;
+      let hi = occ.times.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (strict ? occ.times[mid]! <= t : occ.times[mid]! < t) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    };
+    const start = search(b.lo, !b.loIn);
+    const stop = search(b.hi, b.hiIn);
+    const saved = freeSlot === null ? null : f.nodes[freeSlot]!;
+    const boundSlot = from ? pc.fromSlot : pc.toSlot;
+    const savedBound = boundSlot === null ? null : f.nodes[boundSlot]!;
+    if (boundSlot !== null) f.nodes[boundSlot] = bound;
+    try {
+      for (let k = start; k < stop; k++) {
+        const e = occ.edges[k]!;
+        if (freeSlot !== null) f.nodes[freeSlot] = from ? e.to : e.from;
+        f.edges[pc.slot] = e;
+        f.idx[pc.slot] = occ.idx[k]!;
+        if (withCross && pc.cross.some((t) => t(f) !== true)) continue;
+        if (visit() === false) return true;
+      }
+    } finally {
+      if (freeSlot !== null) f.nodes[freeSlot] = saved;
+      if (boundSlot !== null) f.nodes[boundSlot] = savedBound;
+      f.edges[pc.slot] = null;
+    }
+    return true;
   }
 
   /** Whether occurrence `index` of `edge` passes a clause's own predicates (those reading only that occurrence). */
@@ -424,6 +549,7 @@ export class PreparedPattern {
 
   private run(opts: EvaluationOptions, preGroupOnly: boolean): Detection[] | PreGroupRow[] {
     const p = this.p;
+    this.nodeIndex = new Map();
     const params: Record<string, Value> = { ...p.params, ...(opts.params ?? {}), start: opts.start, end: opts.end };
     const f: Frame = {
       nodes: new Array(this.nodeSlot.size).fill(null),
@@ -483,19 +609,26 @@ export class PreparedPattern {
       }
       for (const c of p.aggregate) {
         const pc = this.clauses.get(c.as)!;
-        const accs = pc.compute.map((x) => x.make());
-        const ids: string[] = [];
-        let n = 0;
+        // Accumulators are made on the first occurrence: most rows' windows are empty.
+        let accs: Accumulator[] | null = null;
+        let ids: string[] | null = null;
         this.forEachOccurrence(f, pc, true, () => {
-          n++;
-          const t = f.edges[pc.slot]!.time(f.idx[pc.slot]!);
-          pc.compute.forEach((x, k) => accs[k]!.add(x.arg ? x.arg(f) : null, t));
-          if (ids.length < 10) ids.push(f.edges[pc.slot]!.eventId(f.idx[pc.slot]!));
+          const edge = f.edges[pc.slot]!;
+          const i = f.idx[pc.slot]!;
+          const t = edge.time(i);
+          accs ??= pc.compute.map((x) => x.make());
+          ids ??= [];
+          for (let k = 0; k < pc.compute.length; k++) {
+            const x = pc.compute[k]!;
+            accs[k]!.add(x.arg ? x.arg(f) : null, t);
+          }
+          if (ids.length < 10) ids.push(edge.eventId(i));
         });
         const result: Record<string, Value> = {};
-        pc.compute.forEach((x, k) => (result[x.name] = n === 0 ? null : accs[k]!.result()));
+        const done = accs as Accumulator[] | null;
+        pc.compute.forEach((x, k) => (result[x.name] = done ? done[k]!.result() : null));
         f.aggs[pc.slot] = result;
-        if (ids.length > 0) extra.push({ clause: c.as, role: 'aggregate', edge: c.edge, eventIds: ids });
+        if (ids) extra.push({ clause: c.as, role: 'aggregate', edge: c.edge, eventIds: ids });
       }
       for (const t of this.lateChecks) if (t(f) !== true) return;
 

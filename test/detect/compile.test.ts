@@ -84,7 +84,7 @@ describe('detector compilation', () => {
   it('rejects reading an absent clause outside it, and a relative window on a match clause', () => {
     const d = base() as ReturnType<typeof base> & { pattern: Record<string, unknown> };
     d.pattern.absent = [{ as: 'x', edge: 'SIGNED_IN', from: 'user', to: 'ip' }];
-    d.pattern.project = { T: 'x.time' };
+    d.pattern.project = { T: 'x.time', U: 'user.key' };
     expectInvalid(d, /'x' is a absent clause/);
     const w = base();
     w.pattern.match.push({ as: 's', edge: 'SIGNED_IN', from: 'user', to: 'ip', window: { from: 'reg.time' } } as never);

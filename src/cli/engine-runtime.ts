@@ -1,42 +1,72 @@
 /**
- * The engine a long-running command works on (`serve`, `chains`): the
- * detector catalog, a temporal graph, the IdgraphEngine over the store's
- * documents, and the ingest function that feeds both. Until the embedded
- * DuckDB workspace is wired in, the runtime keeps everything in memory
- * (MemoryDocuments), so a server starts empty and forgets on exit.
+ * The engine a command works on (`serve`, `ingest`, `hunt`, `chains`...): the
+ * detector catalog, the temporal graph rebuilt from the durable DuckDB store,
+ * the IdgraphEngine over the store's documents, and the ingest function that
+ * feeds both. `memory: true` keeps everything in memory instead (a one-shot
+ * `hunt --input`, tests).
  */
 import type { CatalogEntry } from '../detect/catalog.js';
+import type { EngineDocuments, EventSink } from '../engine/engine-store.js';
+import { EventIngest, type IngestOutcome } from '../engine/event-ingest.js';
 import { IdgraphEngine, type EngineOptions } from '../engine/idgraph-engine.js';
 import { MemoryDocuments } from '../engine/memory-documents.js';
-import { MemoryIngest, type IngestOutcome } from '../engine/memory-ingest.js';
-import type { SourceInput } from '../ingest/formats/read-source.js';
 import { TemporalGraph } from '../graph/temporal-graph.js';
+import type { SourceInput } from '../ingest/formats/read-source.js';
+import { DuckDbStore } from '../store/duckdb/duckdb-store.js';
 
 export interface EngineRuntime {
   readonly engine: IdgraphEngine;
+  readonly graph: TemporalGraph;
+  /** The DuckDB store, when durable. */
+  readonly store: DuckDbStore | undefined;
   /** Where data lives: the store directory, or "memory". */
   readonly location: string;
   readonly durable: boolean;
+  /** Events dropped by retention when opening. */
+  readonly retained: { dropped: number };
   ingest(source: SourceInput, opts: { table?: string }): Promise<IngestOutcome>;
   close(): Promise<void>;
 }
 
-/** Opens the engine for a store directory and starts it (streaming state primed, chains restored). */
+/** Opens the engine for a store directory and starts it (graph rebuilt, streaming state primed, chains restored). */
 export async function openEngineRuntime(input: {
   storeDir: string;
   catalog: ReadonlyMap<string, CatalogEntry>;
   engine?: EngineOptions;
+  memory?: boolean;
+  /** Drop events older than this many days (store and graph). */
+  retentionDays?: number;
 }): Promise<EngineRuntime> {
   const graph = new TemporalGraph();
-  const docs = new MemoryDocuments();
+  let docs: EngineDocuments & EventSink;
+  let store: DuckDbStore | undefined;
+  let dropped = 0;
+  if (input.memory) docs = new MemoryDocuments();
+  else {
+    store = await DuckDbStore.open(input.storeDir);
+    if (input.retentionDays !== undefined) dropped = await store.dropBefore(Date.now() - input.retentionDays * 86_400_000);
+    for await (const facts of store.scanFacts()) {
+      try {
+        graph.apply(facts);
+      } catch {
+        // Facts the graph refused at ingest stay refused; the raw event is still kept as evidence.
+      }
+    }
+    docs = store;
+  }
   const engine = new IdgraphEngine(input.catalog, graph, docs, input.engine ?? {});
   await engine.start();
-  const ingest = new MemoryIngest(graph, docs, engine);
+  const ingest = new EventIngest(graph, docs, engine);
   return {
     engine,
-    location: 'memory',
-    durable: false,
+    graph,
+    store,
+    location: store ? input.storeDir : 'memory',
+    durable: store !== undefined,
+    retained: { dropped },
     ingest: (source, opts) => ingest.ingest(source, opts),
-    close: async () => {},
+    close: async () => {
+      await store?.close();
+    },
   };
 }

@@ -4,6 +4,16 @@
  * store implements it; so can the Neo4j store.
  */
 
+import type { PreparedEvent } from '../ingest/prepared-event.js';
+
+/** Where ingestion keeps accepted events before they reach the graph. */
+export interface EventSink {
+  /** Whether an event id is already kept (re-ingest adds nothing). */
+  hasEvent(eventId: string): boolean;
+  /** Keeps new events durably (one transaction); resolves once kept; returns how many were new. */
+  appendEvents(events: readonly PreparedEvent[]): Promise<number>;
+}
+
 /** A stored raw event (evidence behind a detection step). */
 export interface RawEvent {
   readonly table: string;

@@ -4,9 +4,10 @@
  * CLI run, a demo). Nothing survives the process; the DuckDB store is the
  * durable implementation of the same interface.
  */
-import type { EngineDocuments, RawEvent } from './engine-store.js';
+import type { PreparedEvent } from '../ingest/prepared-event.js';
+import type { EngineDocuments, EventSink, RawEvent } from './engine-store.js';
 
-export class MemoryDocuments implements EngineDocuments {
+export class MemoryDocuments implements EngineDocuments, EventSink {
   private readonly collections = new Map<string, Map<string, unknown>>();
   private readonly raw = new Map<string, RawEvent>();
 
@@ -50,6 +51,14 @@ export class MemoryDocuments implements EngineDocuments {
       added++;
     }
     return added;
+  }
+
+  hasEvent(eventId: string): boolean {
+    return this.raw.has(eventId);
+  }
+
+  async appendEvents(events: readonly PreparedEvent[]): Promise<number> {
+    return this.putRaw(events.map((e) => ({ eventId: e.eventId, table: e.table, time: e.time, raw: e.raw })));
   }
 
   /** Whether a raw event with this id is held. */

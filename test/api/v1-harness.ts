@@ -1,6 +1,6 @@
 /**
  * A real /v1 server for the route tests: the built-in detector catalog, a real
- * TemporalGraph, the IdgraphEngine over MemoryDocuments, MemoryIngest behind
+ * TemporalGraph, the IdgraphEngine over MemoryDocuments, EventIngest behind
  * POST /v1/events, file tokens in a temp dir, on port 0. Also the scenario
  * records the tests ingest (real table shapes, prepared by the real readers).
  */
@@ -17,7 +17,7 @@ import { v1Routes } from '../../api/v1.js';
 import { loadCatalog } from '../../src/detect/catalog.js';
 import { IdgraphEngine } from '../../src/engine/idgraph-engine.js';
 import { MemoryDocuments } from '../../src/engine/memory-documents.js';
-import { MemoryIngest } from '../../src/engine/memory-ingest.js';
+import { EventIngest } from '../../src/engine/event-ingest.js';
 import { TemporalGraph } from '../../src/graph/temporal-graph.js';
 
 export interface V1Harness {
@@ -48,7 +48,7 @@ export async function startV1(opts: { huntJobThresholdMs?: number; lateness?: nu
   const docs = new MemoryDocuments();
   const engine = new IdgraphEngine(loadCatalog(), graph, docs, opts.lateness === undefined ? {} : { lateness: opts.lateness });
   await engine.start();
-  const ingest = new MemoryIngest(graph, docs, engine);
+  const ingest = new EventIngest(graph, docs, engine);
   const registry = createMetricsRegistry({ defaultMetrics: false });
   const logger = memoryLogger();
   const jobs = new JobRunner();

@@ -1,5 +1,5 @@
 /**
- * The engine without a disk store: MemoryDocuments and MemoryIngest. Duplicates
+ * The engine without a disk store: MemoryDocuments and EventIngest. Duplicates
  * across and within sources, rejects counted per table, and a second engine
  * over the same graph and documents (a restart) keeping chain ids, triage and
  * detections.
@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../src/detect/catalog.js';
 import { IdgraphEngine } from '../../src/engine/idgraph-engine.js';
 import { MemoryDocuments } from '../../src/engine/memory-documents.js';
-import { MemoryIngest, UNKNOWN_TABLE_BUCKET } from '../../src/engine/memory-ingest.js';
+import { EventIngest, UNKNOWN_TABLE_BUCKET } from '../../src/engine/event-ingest.js';
 import { TemporalGraph } from '../../src/graph/temporal-graph.js';
 import { ndjson, SCENARIO } from '../api/v1-harness.js';
 
@@ -31,14 +31,14 @@ describe('MemoryDocuments', () => {
   });
 });
 
-describe('MemoryIngest and a restart', () => {
+describe('EventIngest and a restart', () => {
   it('counts duplicates and rejects; a second engine over the same documents keeps chains and triage', async () => {
     const graph = new TemporalGraph();
     const docs = new MemoryDocuments();
     const catalog = loadCatalog();
     const first = new IdgraphEngine(catalog, graph, docs);
     await first.start();
-    const ingest = new MemoryIngest(graph, docs, first, { batchSize: 2 });
+    const ingest = new EventIngest(graph, docs, first, { batchSize: 2 });
     const text = ndjson([...SCENARIO, SCENARIO[1], { Type: 'SigninLogs', TimeGenerated: 'nope', Id: 'bad' }, { Type: 'Nope', x: 1 }]);
     const outcome = await ingest.ingest(source(text));
     expect(outcome.tables['SigninLogs']).toEqual({ accepted: 4, duplicate: 1, rejected: 1, skipped: 0 });

@@ -1,9 +1,10 @@
 /**
- * Ingestion for an engine without a disk store: read a source (any format
- * readSource knows), prepare each record, keep its raw event in
- * MemoryDocuments (the first copy of an event id wins, later ones count as
- * duplicates), apply its facts to the temporal graph, and hand each batch's
- * new occurrences to the engine's streaming hook. Bad records are counted and
+ * Ingestion into the engine: read a source (any format readSource knows),
+ * prepare each record, keep the batch's new events in the event sink (the
+ * DuckDB store, or MemoryDocuments without a disk; the first copy of an
+ * event id wins, later ones count as duplicates) — durably, before the graph
+ * sees them — then apply their facts to the temporal graph and hand the
+ * batch's new occurrences to the engine's streaming hook. Bad records are counted and
  * the first ones kept with file, line, field and message; reading carries on.
  * One ingest runs at a time, so batches reach the engine in order.
  */
@@ -13,7 +14,7 @@ import { readSource, type SourceInput } from '../ingest/formats/read-source.js';
 import { prepareRecord } from '../ingest/prepare.js';
 import type { PreparedEvent, Reject } from '../ingest/prepared-event.js';
 import type { IdgraphEngine } from './idgraph-engine.js';
-import type { MemoryDocuments } from './memory-documents.js';
+import type { EventSink } from './engine-store.js';
 
 /** Per-table outcome of an ingest. */
 export interface TableCounts {
@@ -30,7 +31,7 @@ export interface IngestOutcome {
   readonly rejectsTotal: number;
 }
 
-export interface MemoryIngestOptions {
+export interface EventIngestOptions {
   /** Records per batch handed to the engine. Default 1000. */
   readonly batchSize?: number;
   /** Rejects kept in the outcome (all are counted). Default 100. */
@@ -39,16 +40,16 @@ export interface MemoryIngestOptions {
 
 export const UNKNOWN_TABLE_BUCKET = '(unknown)';
 
-export class MemoryIngest {
+export class EventIngest {
   private lock: Promise<unknown> = Promise.resolve();
   private readonly batchSize: number;
   private readonly maxRejects: number;
 
   constructor(
     private readonly graph: TemporalGraph,
-    private readonly docs: MemoryDocuments,
+    private readonly sink: EventSink,
     private readonly engine: IdgraphEngine,
-    opts: MemoryIngestOptions = {},
+    opts: EventIngestOptions = {},
   ) {
     this.batchSize = opts.batchSize ?? 1000;
     this.maxRejects = opts.maxRejects ?? 100;
@@ -79,20 +80,26 @@ export class MemoryIngest {
       const events = batch;
       batch = [];
       const occurrences: NewOccurrence[] = [];
+      const fresh: PreparedEvent[] = [];
+      const inBatch = new Set<string>();
       for (const e of events) {
-        if (this.docs.hasRaw(e.eventId)) {
+        if (this.sink.hasEvent(e.eventId) || inBatch.has(e.eventId)) {
           counts(e.table).duplicate++;
           continue;
         }
+        inBatch.add(e.eventId);
+        fresh.push(e);
+      }
+      await this.sink.appendEvents(fresh);
+      for (const e of fresh) {
         let applied;
         try {
           applied = this.graph.apply(e.facts);
         } catch (err) {
-          // Facts the graph refuses cost this record only.
+          // Facts the graph refuses cost this record only (it stays stored as raw evidence).
           note({ kind: 'rejected', file: e.file, line: e.line, table: e.table, path: '', message: (err as Error).message });
           continue;
         }
-        this.docs.putRaw([{ eventId: e.eventId, table: e.table, time: e.time, raw: e.raw }]);
         for (const o of applied) occurrences.push({ kind: o.kind, from: o.from, to: o.to, time: o.time, eventId: o.eventId });
         counts(e.table).accepted++;
       }

@@ -1,0 +1,197 @@
+/**
+ * The durable embedded store: raw events and engine documents in one DuckDB
+ * file. Events are kept under their stable id with their graph facts, so the
+ * temporal graph is rebuilt on restart without re-parsing raw records; a
+ * batch is appended in one transaction, so a crash never leaves half of one.
+ * DuckDB stores; it never answers a hunt.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { EngineDocuments, EventSink, RawEvent } from '../../engine/engine-store.js';
+import { IdgraphError } from '../../errors.js';
+import type { EventFacts } from '../../graph/facts.js';
+import type { PreparedEvent } from '../../ingest/prepared-event.js';
+
+const SCHEMA = [
+  `CREATE TABLE IF NOT EXISTS events (
+     event_id VARCHAR NOT NULL, table_name VARCHAR NOT NULL, time BIGINT NOT NULL, seq BIGINT NOT NULL,
+     raw VARCHAR NOT NULL, facts VARCHAR NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS docs (collection VARCHAR NOT NULL, id VARCHAR NOT NULL, doc VARCHAR NOT NULL, PRIMARY KEY (collection, id))`,
+];
+
+/** Rows per IN-list query when reading raw events back. */
+const LOOKUP_CHUNK = 500;
+
+export class DuckDbStore implements EngineDocuments, EventSink {
+  private readonly known = new Set<string>();
+  private seq = 0;
+  /** Serialises writes: one transaction at a time on the single connection. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly conn: DuckDBConnection,
+    readonly path: string,
+  ) {}
+
+  /** Opens (creating if needed) the store in a directory. */
+  static async open(dir: string): Promise<DuckDbStore> {
+    mkdirSync(dir, { recursive: true });
+    const path = join(dir, 'idgraph.duckdb');
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(path);
+    } catch (err) {
+      throw new IdgraphError('STORE', `cannot open the store at ${path}: ${(err as Error).message}`, { path }, { cause: err });
+    }
+    const conn = await instance.connect();
+    for (const sql of SCHEMA) await conn.run(sql);
+    const store = new DuckDbStore(instance, conn, path);
+    const ids = await conn.stream('SELECT event_id FROM events');
+    for (;;) {
+      const chunk = await ids.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) break;
+      for (const [id] of chunk.getRows()) store.known.add(String(id));
+    }
+    const max = await conn.runAndReadAll('SELECT coalesce(max(seq), 0) FROM events');
+    store.seq = Number(max.getRows()[0]![0]);
+    return store;
+  }
+
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Whether an event id is stored. */
+  hasEvent(eventId: string): boolean {
+    return this.known.has(eventId);
+  }
+
+  /** Number of stored events. */
+  get eventCount(): number {
+    return this.known.size;
+  }
+
+  /** Appends new events in one transaction; returns once committed. Ids already stored are skipped. */
+  appendEvents(events: readonly PreparedEvent[]): Promise<number> {
+    return this.serial(async () => {
+      const fresh: PreparedEvent[] = [];
+      const batchIds = new Set<string>();
+      for (const e of events) {
+        if (this.known.has(e.eventId) || batchIds.has(e.eventId)) continue;
+        batchIds.add(e.eventId);
+        fresh.push(e);
+      }
+      if (fresh.length === 0) return 0;
+      await this.conn.run('BEGIN TRANSACTION');
+      try {
+        const appender = await this.conn.createAppender('events');
+        let seq = this.seq;
+        for (const e of fresh) {
+          appender.appendVarchar(e.eventId);
+          appender.appendVarchar(e.table);
+          appender.appendBigInt(BigInt(Math.trunc(e.time)));
+          appender.appendBigInt(BigInt(++seq));
+          appender.appendVarchar(JSON.stringify(e.raw));
+          appender.appendVarchar(JSON.stringify(e.facts));
+          appender.endRow();
+        }
+        appender.closeSync();
+        await this.conn.run('COMMIT');
+        this.seq = seq;
+      } catch (err) {
+        await this.conn.run('ROLLBACK').catch(() => undefined);
+        throw new IdgraphError('STORE', `could not store a batch of ${fresh.length} events: ${(err as Error).message}`, undefined, { cause: err });
+      }
+      for (const e of fresh) this.known.add(e.eventId);
+      return fresh.length;
+    });
+  }
+
+  /** Every stored event's facts in time then arrival order (to rebuild the graph). */
+  async *scanFacts(opts: { since?: number } = {}): AsyncGenerator<EventFacts> {
+    const result = await this.conn.stream(
+      'SELECT facts FROM events WHERE time >= $since ORDER BY time, seq',
+      { since: BigInt(Math.trunc(Math.max(opts.since ?? -8.64e15, -8.64e15))) },
+    );
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) break;
+      for (const [facts] of chunk.getRows()) yield JSON.parse(String(facts)) as EventFacts;
+    }
+  }
+
+  /** Deletes events older than t (retention); returns how many. */
+  dropBefore(t: number): Promise<number> {
+    return this.serial(async () => {
+      const doomed = await this.conn.runAndReadAll('SELECT event_id FROM events WHERE time < $t', { t: BigInt(Math.trunc(t)) });
+      const ids = doomed.getRows().map(([id]) => String(id));
+      if (ids.length === 0) return 0;
+      await this.conn.run('DELETE FROM events WHERE time < $t', { t: BigInt(Math.trunc(t)) });
+      for (const id of ids) this.known.delete(id);
+      return ids.length;
+    });
+  }
+
+  async getRaw(eventIds: string[]): Promise<Map<string, RawEvent>> {
+    const out = new Map<string, RawEvent>();
+    const wanted = [...new Set(eventIds)].filter((id) => this.known.has(id));
+    for (let i = 0; i < wanted.length; i += LOOKUP_CHUNK) {
+      const part = wanted.slice(i, i + LOOKUP_CHUNK);
+      const placeholders = part.map((_, k) => `$${k + 1}`).join(', ');
+      const rows = await this.conn.runAndReadAll(`SELECT event_id, table_name, time, raw FROM events WHERE event_id IN (${placeholders})`, part);
+      for (const [id, table, time, raw] of rows.getRows()) {
+        out.set(String(id), { table: String(table), time: Number(time), raw: JSON.parse(String(raw)) as unknown });
+      }
+    }
+    return out;
+  }
+
+  putDocs(collection: string, docs: { id: string; doc: unknown }[]): Promise<void> {
+    if (docs.length === 0) return Promise.resolve();
+    return this.serial(async () => {
+      await this.conn.run('BEGIN TRANSACTION');
+      try {
+        for (const d of docs) {
+          await this.conn.run('INSERT OR REPLACE INTO docs VALUES ($1, $2, $3)', [collection, d.id, JSON.stringify(d.doc)]);
+        }
+        await this.conn.run('COMMIT');
+      } catch (err) {
+        await this.conn.run('ROLLBACK').catch(() => undefined);
+        throw new IdgraphError('STORE', `could not store ${collection} documents: ${(err as Error).message}`, undefined, { cause: err });
+      }
+    });
+  }
+
+  async listDocs(collection: string, opts: { prefix?: string } = {}): Promise<{ id: string; doc: unknown }[]> {
+    const rows = await this.conn.runAndReadAll('SELECT id, doc FROM docs WHERE collection = $1 AND starts_with(id, $2) ORDER BY id', [collection, opts.prefix ?? '']);
+    return rows.getRows().map(([id, doc]) => ({ id: String(id), doc: JSON.parse(String(doc)) as unknown }));
+  }
+
+  deleteDocs(collection: string, ids: string[]): Promise<void> {
+    if (ids.length === 0) return Promise.resolve();
+    return this.serial(async () => {
+      for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
+        const part = ids.slice(i, i + LOOKUP_CHUNK);
+        await this.conn.run(`DELETE FROM docs WHERE collection = $1 AND id IN (${part.map((_, k) => `$${k + 2}`).join(', ')})`, [collection, ...part]);
+      }
+    });
+  }
+
+  /** Event counts per table and the time span, for `idgraph stats`. */
+  async eventStats(): Promise<{ table: string; events: number; first: number; last: number }[]> {
+    const rows = await this.conn.runAndReadAll('SELECT table_name, count(*), min(time), max(time) FROM events GROUP BY table_name ORDER BY table_name');
+    return rows.getRows().map(([t, n, a, b]) => ({ table: String(t), events: Number(n), first: Number(a), last: Number(b) }));
+  }
+
+  /** Waits for pending writes, checkpoints and closes. */
+  async close(): Promise<void> {
+    await this.queue.catch(() => undefined);
+    await this.conn.run('CHECKPOINT').catch(() => undefined);
+    this.conn.closeSync();
+    this.instance.closeSync();
+  }
+}

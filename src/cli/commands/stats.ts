@@ -1,0 +1,36 @@
+/** `idgraph stats`: node and edge counts per kind, occurrences, stored events per table and the time span. */
+import type { Command } from 'commander';
+import { openFromOptions, withStoreOptions, type StoreOptions } from '../store-options.js';
+
+/** Registers the stats command. */
+export function register(program: Command): void {
+  withStoreOptions(program.command('stats').description('graph and store statistics').option('--json', 'print as JSON')).action(
+    async (opts: StoreOptions & { json?: boolean }) => {
+      const runtime = await openFromOptions(opts);
+      try {
+        const g = runtime.graph.stats();
+        const events = (await runtime.store?.eventStats()) ?? [];
+        const span = runtime.graph.timeSpan();
+        const out = {
+          store: runtime.location,
+          span: span ? { first: new Date(span.first).toISOString(), last: new Date(span.last).toISOString() } : null,
+          events,
+          graph: g,
+          detections: runtime.engine.detections().length,
+          chains: runtime.engine.listChains().length,
+        };
+        if (opts.json) {
+          process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+          return;
+        }
+        const lines = [`store ${out.store}`, `time span ${out.span ? `${out.span.first} .. ${out.span.last}` : '(empty)'}`, '', 'events per table:'];
+        for (const e of events) lines.push(`  ${e.table.padEnd(34)} ${String(e.events).padStart(9)}`);
+        lines.push('', 'graph:', JSON.stringify(g, null, 2).split('\n').map((l) => `  ${l}`).join('\n'));
+        lines.push('', `${out.detections} detections, ${out.chains} chains`);
+        process.stdout.write(`${lines.join('\n')}\n`);
+      } finally {
+        await runtime.close();
+      }
+    },
+  );
+}

@@ -1,0 +1,144 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openEngineRuntime } from '../../src/cli/engine-runtime.js';
+import { loadCatalog } from '../../src/detect/catalog.js';
+import type { TemporalGraph } from '../../src/graph/temporal-graph.js';
+import { EDGE_KIND_NAMES } from '../../src/graph/schema.js';
+import { DuckDbStore } from '../../src/store/duckdb/duckdb-store.js';
+
+const dirs: string[] = [];
+const tmp = (): string => {
+  const d = mkdtempSync(join(tmpdir(), 'idgraph-store-'));
+  dirs.push(d);
+  return d;
+};
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+const catalog = loadCatalog();
+
+function signIn(i: number, base = Date.parse('2026-10-01T00:00:00Z')): Record<string, unknown> {
+  const u = i % 50;
+  return {
+    Type: 'SigninLogs',
+    Id: `id-${i}`,
+    TimeGenerated: new Date(base + i * 60_000).toISOString(),
+    UserPrincipalName: `User${u}@Contoso.com`,
+    UserId: `oid-${u}`,
+    IPAddress: `10.0.${u}.${i % 7}`,
+    AppDisplayName: 'Azure Portal',
+    ResultType: i % 11 === 0 ? '50126' : '0',
+    ResultDescription: '',
+    Location: 'US',
+  };
+}
+
+function ndjson(n: number, dir: string, name = 'SigninLogs.ndjson'): string {
+  const path = join(dir, name);
+  writeFileSync(path, Array.from({ length: n }, (_, i) => JSON.stringify(signIn(i))).join('\n') + '\n');
+  return path;
+}
+
+/** Every occurrence of the graph, as sorted text, so two graphs compare exactly. */
+function dump(g: TemporalGraph): string[] {
+  const out: string[] = [];
+  for (const kind of EDGE_KIND_NAMES) {
+    for (const e of g.edgesOfKind(kind)) {
+      for (let i = 0; i < e.size; i++) out.push(`${kind} ${e.from.key} ${e.to.key} ${e.time(i)} ${e.eventId(i)} ${e.prop(i, 'resultType')}`);
+    }
+  }
+  return out.sort();
+}
+
+describe('DuckDB store', () => {
+  it('re-ingesting a file adds nothing, and a restart rebuilds the identical graph', async () => {
+    const storeDir = tmp();
+    const file = ndjson(3000, tmp());
+    const first = await openEngineRuntime({ storeDir, catalog });
+    const a = await first.ingest({ path: file }, {});
+    expect(a.tables['SigninLogs']).toMatchObject({ accepted: 3000, duplicate: 0 });
+    const b = await first.ingest({ path: file }, {});
+    expect(b.tables['SigninLogs']).toMatchObject({ accepted: 0, duplicate: 3000 });
+    const before = dump(first.graph);
+    const detectionsBefore = first.engine.detections().map((d) => d.id).sort();
+    await first.close();
+
+    const second = await openEngineRuntime({ storeDir, catalog });
+    expect(second.store!.eventCount).toBe(3000);
+    expect(dump(second.graph)).toEqual(before);
+    expect(second.engine.detections().map((d) => d.id).sort()).toEqual(detectionsBefore);
+    await second.close();
+  });
+
+  it('keeps raw records and documents across reopen; retention drops old events from store and graph', async () => {
+    const storeDir = tmp();
+    const store = await DuckDbStore.open(storeDir);
+    await store.putDocs('notes', [{ id: 'a', doc: { x: 1 } }, { id: 'b', doc: { x: 2 } }]);
+    await store.deleteDocs('notes', ['b']);
+    await store.close();
+    const again = await DuckDbStore.open(storeDir);
+    expect(await again.listDocs('notes')).toEqual([{ id: 'a', doc: { x: 1 } }]);
+    await again.close();
+
+    const rt = await openEngineRuntime({ storeDir, catalog });
+    const old = join(tmp(), 'SigninLogs.ndjson');
+    writeFileSync(old, [JSON.stringify(signIn(1, Date.now() - 40 * 86_400_000)), JSON.stringify({ ...signIn(2, Date.now() - 86_400_000), Id: 'recent' })].join('\n'));
+    await rt.ingest({ path: old }, {});
+    const raw = await rt.store!.getRaw(['SigninLogs:recent:0']);
+    expect([...raw.values()][0]?.raw).toMatchObject({ Id: 'recent', UserPrincipalName: 'User2@Contoso.com' });
+    await rt.close();
+    const kept = await openEngineRuntime({ storeDir, catalog, retentionDays: 30 });
+    expect(kept.retained.dropped).toBe(1);
+    expect(kept.store!.eventCount).toBe(1);
+    expect(dump(kept.graph)).toHaveLength(1);
+    await kept.close();
+  });
+
+  it('a SIGKILL mid-ingest leaves whole batches only, and re-ingest completes to the exact total', async () => {
+    const storeDir = tmp();
+    const total = 60_000;
+    const file = ndjson(total, tmp());
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main-entry.ts', 'ingest', file, '--store', storeDir, '--json'], {
+      cwd: process.cwd(),
+      stdio: 'ignore',
+    });
+    // Kill once some batches are committed: poll the store file's size.
+    await new Promise<void>((resolve) => {
+      const started = Date.now();
+      const t = setInterval(async () => {
+        const { statSync } = await import('node:fs');
+        let size = 0;
+        try {
+          size = statSync(join(storeDir, 'idgraph.duckdb.wal')).size + statSync(join(storeDir, 'idgraph.duckdb')).size;
+        } catch {
+          /* not created yet */
+        }
+        if (size > 2_000_000 || Date.now() - started > 60_000) {
+          clearInterval(t);
+          child.kill('SIGKILL');
+          resolve();
+        }
+      }, 50);
+    });
+    await new Promise((r) => child.on('exit', r));
+    const store = await DuckDbStore.open(storeDir);
+    const stored = store.eventCount;
+    const facts: string[] = [];
+    for await (const f of store.scanFacts()) facts.push(f.eventId);
+    await store.close();
+    expect(new Set(facts).size).toBe(facts.length); // nothing doubled
+    expect(facts.length).toBe(stored);
+    expect(stored).toBeGreaterThan(0);
+    expect(stored).toBeLessThan(total); // the kill really landed mid-ingest
+    expect(stored % 1000).toBe(0); // whole batches only
+    const rt = await openEngineRuntime({ storeDir, catalog });
+    const out = await rt.ingest({ path: file }, {});
+    expect(out.tables['SigninLogs']!.accepted + out.tables['SigninLogs']!.duplicate).toBe(total);
+    expect(rt.store!.eventCount).toBe(total);
+    await rt.close();
+  }, 180_000);
+});

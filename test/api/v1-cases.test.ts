@@ -30,7 +30,7 @@ describe('built-in detector cases through POST /v1/events and GET /v1/detections
       expect(streamed.length).toBeGreaterThan(0);
       for (const c of streamed) {
         // Lateness wide enough that arrival order, not the watermark, decides (as the cases runner does).
-        const h = await startV1({ lateness: 400 * 86_400_000 });
+        const h = await startV1({ lateness: 400 * 86_400_000, memory: true });
         try {
           const prepared = c.events.map((record, i) => prepareRecord({ file, line: i + 1, table: undefined, record }));
           const order = arrivalOrder(c, prepared as PreparedEvent[]);

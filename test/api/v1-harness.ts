@@ -1,7 +1,8 @@
 /**
- * A real /v1 server for the route tests: the built-in detector catalog, a real
- * TemporalGraph, the IdgraphEngine over MemoryDocuments, EventIngest behind
- * POST /v1/events, file tokens in a temp dir, on port 0. Also the scenario
+ * A real /v1 server for the route tests: the built-in detector catalog, the
+ * engine runtime `idgraph serve` uses (a DuckDB store in a temp dir, the
+ * temporal graph rebuilt from it, EventIngest behind POST /v1/events; or all
+ * in memory with `memory: true`), file tokens in the temp dir, on port 0. Also the scenario
  * records the tests ingest (real table shapes, prepared by the real readers).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,18 +15,17 @@ import { memoryLogger } from '../../api/logger.js';
 import { createMetricsRegistry, type Registry } from '../../api/metrics.js';
 import { startServer, type RunningServer } from '../../api/server.js';
 import { v1Routes } from '../../api/v1.js';
+import { openEngineRuntime, type EngineRuntime } from '../../src/cli/engine-runtime.js';
 import { loadCatalog } from '../../src/detect/catalog.js';
-import { IdgraphEngine } from '../../src/engine/idgraph-engine.js';
-import { MemoryDocuments } from '../../src/engine/memory-documents.js';
-import { EventIngest } from '../../src/engine/event-ingest.js';
-import { TemporalGraph } from '../../src/graph/temporal-graph.js';
+import type { IdgraphEngine } from '../../src/engine/idgraph-engine.js';
+import type { TemporalGraph } from '../../src/graph/temporal-graph.js';
 
 export interface V1Harness {
   url: string;
   dir: string;
   engine: IdgraphEngine;
   graph: TemporalGraph;
-  docs: MemoryDocuments;
+  runtime: EngineRuntime;
   jobs: JobRunner;
   registry: Registry;
   logger: ReturnType<typeof memoryLogger>;
@@ -35,8 +35,8 @@ export interface V1Harness {
 }
 
 /** Starts the /v1 app on an empty engine. */
-export async function startV1(opts: { huntJobThresholdMs?: number; lateness?: number } = {}): Promise<V1Harness> {
-  const dir = mkdtempSync(join(tmpdir(), 'idgraph-v1-'));
+export async function startV1(opts: { huntJobThresholdMs?: number; lateness?: number; memory?: boolean; dir?: string } = {}): Promise<V1Harness> {
+  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'idgraph-v1-'));
   const fileStore = new FileTokenStore(join(dir, 'tokens.json'));
   const tokens = {
     read: fileStore.create({ name: 'analyst', scopes: ['read'] }).secret,
@@ -44,17 +44,19 @@ export async function startV1(opts: { huntJobThresholdMs?: number; lateness?: nu
     admin: fileStore.create({ name: 'admin', scopes: ['admin'] }).secret,
     read2: fileStore.create({ name: 'analyst-2', scopes: ['read'] }).secret,
   };
-  const graph = new TemporalGraph();
-  const docs = new MemoryDocuments();
-  const engine = new IdgraphEngine(loadCatalog(), graph, docs, opts.lateness === undefined ? {} : { lateness: opts.lateness });
-  await engine.start();
-  const ingest = new EventIngest(graph, docs, engine);
+  const runtime = await openEngineRuntime({
+    storeDir: join(dir, 'store'),
+    catalog: loadCatalog(),
+    ...(opts.memory ? { memory: true } : {}),
+    ...(opts.lateness === undefined ? {} : { engine: { lateness: opts.lateness } }),
+  });
+  const { engine, graph } = runtime;
   const registry = createMetricsRegistry({ defaultMetrics: false });
   const logger = memoryLogger();
   const jobs = new JobRunner();
   const app = createApp({
     tokens: tokenStoreFor(dir, {}),
-    routes: v1Routes({ engine, ingest: (s, o) => ingest.ingest(s, o), metrics: registry, jobs, ...(opts.huntJobThresholdMs === undefined ? {} : { huntJobThresholdMs: opts.huntJobThresholdMs }) }),
+    routes: v1Routes({ engine, ingest: (s, o) => runtime.ingest(s, o), metrics: registry, jobs, ...(opts.huntJobThresholdMs === undefined ? {} : { huntJobThresholdMs: opts.huntJobThresholdMs }) }),
     metrics: registry,
     logger,
     validateResponses: true,
@@ -65,7 +67,7 @@ export async function startV1(opts: { huntJobThresholdMs?: number; lateness?: nu
     dir,
     engine,
     graph,
-    docs,
+    runtime,
     jobs,
     registry,
     logger,
@@ -73,7 +75,8 @@ export async function startV1(opts: { huntJobThresholdMs?: number; lateness?: nu
     server,
     close: async () => {
       await server.close();
-      rmSync(dir, { recursive: true, force: true });
+      await runtime.close();
+      if (!opts.dir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -14,7 +14,7 @@ import { renderChains } from '../../src/cli/commands/chains.js';
 import { startServe, type RunningServe } from '../../src/cli/commands/serve.js';
 import { isIdgraphError } from '../../src/errors.js';
 import { call } from './harness.js';
-import { ndjson, SCENARIO } from './v1-harness.js';
+import { ndjson, SCENARIO, startV1 } from './v1-harness.js';
 
 let dir: string;
 beforeAll(() => {
@@ -122,4 +122,41 @@ describe('idgraph serve as a process', () => {
     expect(await exited).toBe(0);
     expect(stderr).toContain('SIGTERM, shutting down');
   }, 60_000);
+});
+
+describe('restart on the DuckDB store', () => {
+  it('chains, triage, detections and raw evidence survive a restart', async () => {
+    const storeDir = join(dir, 'restart');
+    mkdirSync(storeDir, { recursive: true });
+    const first = await startV1({ dir: storeDir });
+    let before: { id: string; score: number; status: string }[];
+    let detail: { steps: { detectionId: string; events: { eventId: string; raw: unknown }[] }[] };
+    try {
+      const posted = await call(`${first.url}/v1/events`, { token: first.tokens.ingest, body: ndjson(SCENARIO), headers: { 'content-type': 'application/x-ndjson' } });
+      expect(posted.body.totals.accepted).toBe(SCENARIO.length);
+      expect(first.runtime.durable).toBe(true);
+      const list = await call(`${first.url}/v1/chains`, { token: first.tokens.read });
+      const top = list.body.items[0].id as string;
+      const patched = await call(`${first.url}/v1/chains/${top}`, { method: 'PATCH', token: first.tokens.read, json: { status: 'false_positive', note: 'red team' } });
+      expect(patched.status).toBe(200);
+      before = (await call(`${first.url}/v1/chains`, { token: first.tokens.read })).body.items;
+      detail = (await call(`${first.url}/v1/chains/${top}`, { token: first.tokens.read })).body;
+      expect(detail.steps.every((s) => s.events.length > 0)).toBe(true);
+    } finally {
+      await first.close();
+    }
+    const second = await startV1({ dir: storeDir });
+    try {
+      const after = (await call(`${second.url}/v1/chains`, { token: second.tokens.read })).body.items;
+      expect(after.map((c: { id: string; score: number; status: string }) => [c.id, c.score, c.status])).toEqual(before.map((c) => [c.id, c.score, c.status]));
+      expect(after[0].status).toBe('false_positive');
+      const again = (await call(`${second.url}/v1/chains/${before[0]!.id}`, { token: second.tokens.read })).body;
+      expect(again.triage.map((t: { note: string }) => t.note)).toEqual(['red team']);
+      expect(again.steps.map((s: { detectionId: string; events: { eventId: string; raw: unknown }[] }) => [s.detectionId, s.events])).toEqual(detail.steps.map((s) => [s.detectionId, s.events]));
+      const reposted = await call(`${second.url}/v1/events`, { token: second.tokens.ingest, body: ndjson(SCENARIO), headers: { 'content-type': 'application/x-ndjson' } });
+      expect(reposted.body.totals).toEqual({ accepted: 0, duplicate: SCENARIO.length, rejected: 0, skipped: 0 });
+    } finally {
+      await second.close();
+    }
+  });
 });

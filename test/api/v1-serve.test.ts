@@ -158,5 +158,19 @@ describe('restart on the DuckDB store', () => {
     } finally {
       await second.close();
     }
-  });
+    // `idgraph chains` as a process on the same store lists the same chains.
+    const entry = join(dir, 'cli-chains.mts');
+    writeFileSync(entry, `import { main } from ${JSON.stringify(join(process.cwd(), 'src/cli/main.ts'))};\nawait main(process.argv);\n`);
+    const out = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', entry, 'chains', '--json', '--store', join(storeDir, 'store')], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.once('exit', (code) => resolve({ code, stdout, stderr }));
+    });
+    expect(out.code, out.stderr).toBe(0);
+    const listed = JSON.parse(out.stdout) as { id: string; score: number; status: string }[];
+    expect(listed.map((c) => [c.id, c.score, c.status])).toEqual(before!.map((c) => [c.id, c.score, c.status]));
+  }, 60_000);
 });

@@ -8,9 +8,7 @@ import { TriageStatusSchema, type TriageStatus } from '../../chains/chain-schema
 import { summariseChain, type ChainSummary } from '../../chains/chain-summary.js';
 import type { IdgraphEngine } from '../../engine/idgraph-engine.js';
 import { IdgraphError } from '../../errors.js';
-import { resolveStoreDir } from '../../store/store-location.js';
-import { catalogFromOptions, withDetectorDirs } from '../detector-catalog-option.js';
-import { openEngineRuntime } from '../engine-runtime.js';
+import { openFromOptions, withStoreOptions, type StoreOptions } from '../store-options.js';
 
 export interface ChainsOptions {
   minScore?: number;
@@ -55,16 +53,15 @@ function table(chains: readonly ChainSummary[]): string {
 
 /** Registers the chains command. */
 export function register(program: Command): void {
-  withDetectorDirs(
+  withStoreOptions(
     program
       .command('chains')
       .description('list attack chains, highest score first')
       .option('--min-score <n>', 'only chains scoring at least this', (v) => Number(v))
       .option('--status <status>', `only chains in this triage status (${TriageStatusSchema.options.join(', ')})`)
-      .option('--json', 'print the chain summaries as JSON')
-      .option('--store <dir>', 'store directory (default IDGRAPH_STORE or ~/.local/share/idgraph/store)'),
-  ).action(async (opts: ChainsOptions & { store?: string; detectors?: string[] }) => {
-    const runtime = await openEngineRuntime({ storeDir: resolveStoreDir(opts.store), catalog: catalogFromOptions(opts) });
+      .option('--json', 'print the chain summaries as JSON'),
+  ).action(async (opts: ChainsOptions & StoreOptions) => {
+    const runtime = await openFromOptions(opts);
     try {
       process.stdout.write(renderChains(runtime.engine, opts));
     } finally {

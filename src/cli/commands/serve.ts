@@ -18,14 +18,11 @@ import type { IdgraphEngine } from '../../engine/idgraph-engine.js';
 import { loadWebhooks, WebhookNotifier } from '../../engine/webhooks.js';
 import { IdgraphError } from '../../errors.js';
 import { resolveStoreDir } from '../../store/store-location.js';
-import { catalogFromOptions, withDetectorDirs } from '../detector-catalog-option.js';
-import { openEngineRuntime } from '../engine-runtime.js';
+import { openFromOptions, withStoreOptions, type StoreOptions } from '../store-options.js';
 
-export interface ServeOptions {
+export interface ServeOptions extends StoreOptions {
   port?: number;
   host?: string;
-  store?: string;
-  detectors?: string[];
   /** Hunts over more days than this run as jobs. Default 31. */
   jobDays?: number;
   env?: NodeJS.ProcessEnv;
@@ -43,9 +40,9 @@ export async function startServe(opts: ServeOptions = {}): Promise<RunningServe>
   const env = opts.env ?? process.env;
   const out = opts.out ?? ((s: string) => process.stdout.write(s));
   const storeDir = resolveStoreDir(opts.store, env);
-  const catalog = catalogFromOptions(opts);
   const hooks = loadWebhooks(storeDir, env);
-  const runtime = await openEngineRuntime({ storeDir, catalog });
+  const runtime = await openFromOptions({ ...opts, store: storeDir });
+  const catalog = runtime.engine.catalog;
   const logger = jsonLogger();
   const notifier = new WebhookNotifier(hooks, { onError: (message, fields) => logger.warn(message, fields) });
   notifier.attach(runtime.engine);
@@ -109,15 +106,14 @@ export async function startServe(opts: ServeOptions = {}): Promise<RunningServe>
 
 /** Registers the serve command. */
 export function register(program: Command): void {
-  withDetectorDirs(
+  withStoreOptions(
     program
       .command('serve')
       .description('serve the REST API (/v1, /docs, /openapi.json, /metrics) on the embedded store')
       .option('--port <n>', 'port to listen on (0: any free port)', (v) => parsePort(v), 8080)
       .option('--host <host>', 'interface to bind (default loopback only)', '127.0.0.1')
-      .option('--store <dir>', 'store directory (default IDGRAPH_STORE or ~/.local/share/idgraph/store)')
       .option('--job-days <n>', 'hunts over more days than this run as background jobs', (v) => Number(v), 31),
-  ).action(async (opts: { port: number; host: string; store?: string; detectors?: string[]; jobDays: number }) => {
+  ).action(async (opts: ServeOptions & { port: number; host: string; jobDays: number }) => {
     const running = await startServe(opts);
     const stop = (signal: string) => {
       process.stderr.write(`idgraph: ${signal}, shutting down\n`);

@@ -64,6 +64,9 @@ export function register(program: Command): void {
     } finally {
       if (tty) process.stderr.write('\n');
     }
+    // Files arrive table by table, so most events are "late" for streaming; judge the whole store once more.
+    const tooLate = runtime.engine.streaming.tooLate;
+    if (tooLate > 0) await runtime.engine.start();
     let rejectsPath: string | undefined;
     if (rejects.length) {
       rejectsPath = opts.rejects ?? join(runtime.location, 'rejects', `${new Date(started).toISOString().replace(/[:.]/g, '-')}.ndjson`);

@@ -1,121 +1,110 @@
 /**
- * Generates a deterministic Entra ID tenant over N days into one NDJSON file
- * per table (<Table>.ndjson, optionally gzip) plus scenario.json. Background
- * behaviour: usual IPs per user, workdays busier than nights and weekends,
- * non-interactive sign-ins several times the interactive ones, occasional
- * failures of many result types, daily IdentityInfo snapshots, routine MFA
- * registrations and device registrations, low-risk sessions, unrelated
- * alerts. Memory stays bounded: each day is built, written and dropped.
+ * generateTenant: a deterministic Entra ID tenant over N days, written as one
+ * NDJSON file per table (<Table>.ndjson, or .ndjson.gz) plus scenario.json
+ * describing the attack stories and near misses woven into it.
+ *
+ * Memory stays bounded whatever the size: the clock advances an hour at a
+ * time, the background plans that hour, and every event due before the hour's
+ * end is built and written (through streams that apply backpressure) and
+ * dropped. Only events planned ahead (token refreshes within hours, the
+ * stories) wait in the timeline. Same options, same bytes.
  */
-import { createWriteStream, mkdirSync, writeFileSync, type WriteStream } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createGzip, type Gzip } from 'node:zlib';
-import { TABLE_NAMES } from '../../src/ingest/table-names.js';
-import { APPS, alertRecord, auditRecord, deviceRegistrationRecord, entraSignInRecord, identityInfoRecord, signInRecord } from './records.js';
+import type { TableName } from '../../src/ingest/table-names.js';
+import { Background } from './background.js';
+import type { BuildContext } from './events.js';
 import { Rng } from './rng.js';
-import { buildStories, type TimedRecord } from './scenarios.js';
-import { buildTenant } from './tenant.js';
+import { MIN_DAYS, planStories, type Story } from './scenarios/index.js';
+import { SignInHistory } from './sign-in-history.js';
+import { buildTenant, MIN_USERS } from './tenant.js';
+import { DAY, dayStart, HOUR, iso } from './time.js';
+import { Timeline } from './timeline.js';
+import { TableWriters } from './writer.js';
+
+/** The demo tenant ends here unless told otherwise (a fixed date, so the demo is the same on every run). */
+export const DEFAULT_END = '2026-11-01T00:00:00.000Z';
 
 export interface GenerateOptions {
   readonly users: number;
   readonly days: number;
   readonly seed: number;
-  /** End of the generated period (exclusive), ISO 8601. Default 2026-11-01T00:00:00Z. */
+  /** First instant (ISO 8601, rounded down to a UTC day). Default: `days` before `end`. */
+  readonly start?: string;
+  /** End of the period, exclusive (ISO 8601, rounded down to a UTC day). Default DEFAULT_END; ignored when `start` is given. */
   readonly end?: string;
   readonly out: string;
+  /** Write <Table>.ndjson.gz instead of <Table>.ndjson. */
   readonly gzip?: boolean;
 }
 
 export interface GenerateSummary {
-  readonly rows: Record<string, number>;
   readonly start: string;
   readonly end: string;
-  readonly files: string[];
+  readonly rows: Record<TableName, number>;
+  /** Uncompressed bytes per table. */
+  readonly bytes: Record<TableName, number>;
+  readonly files: readonly string[];
+  readonly stories: number;
 }
 
-const DAY = 86_400_000;
-const FAILURES = ['50126', '50126', '50074', '50076', '500121', '50053', '53003', '50140'];
+/** What scenario.json holds. */
+export interface Scenario {
+  readonly seed: number;
+  readonly users: number;
+  readonly days: number;
+  readonly start: string;
+  readonly end: string;
+  readonly judging: string;
+  readonly stories: readonly Story[];
+}
 
-/** Writes the tenant; resolves when every file is flushed. */
+const JUDGING =
+  'Each expect entry names a detector and output columns: at least one row of that detector, run over [start, end] ' +
+  'with its streaming rule for anchored hunts (mfa-registration-unseen-ip judges a registration at t with start = t - 1d), ' +
+  'has every listed column equal to the value (text compared as written). A mustNotMatch entry: no such row. ' +
+  'Background activity produces other rows too (routine MFA changes for account-mfa-modifications, admins\' MFA interrupts for privileged-account-failed-mfa).';
+
+/** Writes the tenant; resolves when every file is on disk. */
 export async function generateTenant(opts: GenerateOptions): Promise<GenerateSummary> {
-  const rng = new Rng(opts.seed);
-  const tenant = buildTenant(rng, opts.users);
-  const end = Date.parse(opts.end ?? '2026-11-01T00:00:00Z');
-  const start = end - opts.days * DAY;
-  mkdirSync(opts.out, { recursive: true });
-  const sinks = new Map<string, { file: WriteStream; gz?: Gzip; path: string }>();
-  const rows: Record<string, number> = {};
-  for (const t of TABLE_NAMES) {
-    const path = join(opts.out, `${t}.ndjson${opts.gzip ? '.gz' : ''}`);
-    const file = createWriteStream(path);
-    if (opts.gzip) {
-      const gz = createGzip({ level: 9 });
-      gz.pipe(file);
-      sinks.set(t, { file, gz, path });
-    } else sinks.set(t, { file, path });
-    rows[t] = 0;
-  }
-  const write = async (table: string, record: unknown): Promise<void> => {
-    const s = sinks.get(table)!;
-    rows[table]!++;
-    const target = s.gz ?? s.file;
-    if (!target.write(`${JSON.stringify(record)}\n`)) await new Promise<void>((r) => target.once('drain', () => r()));
-  };
+  if (!Number.isInteger(opts.days) || opts.days < MIN_DAYS) throw new RangeError(`days: at least ${MIN_DAYS}, got ${opts.days}`);
+  if (!Number.isInteger(opts.users) || opts.users < MIN_USERS) throw new RangeError(`users: at least ${MIN_USERS}, got ${opts.users}`);
+  if (!Number.isInteger(opts.seed) || opts.seed < 0 || opts.seed > 0xffffffff) throw new RangeError(`seed: an integer in 0..4294967295, got ${opts.seed}`);
+  const start = opts.start !== undefined ? dayStart(parseTime('start', opts.start)) : dayStart(parseTime('end', opts.end ?? DEFAULT_END)) - opts.days * DAY;
+  const end = start + opts.days * DAY;
 
-  const storyRng = new Rng(opts.seed ^ 0x5eed);
-  const { stories, events: storyEvents } = buildStories(storyRng, tenant, end - 1.5 * DAY);
+  const root = new Rng(opts.seed);
+  const tenant = buildTenant(root.fork('tenant'), opts.users);
+  const history = new SignInHistory();
+  const { cast, stories } = planStories({ tenant, rng: root.fork('stories'), day: (n) => end - n * DAY });
+  const life = new Background(root.fork('background'), tenant, history, cast.reserved, start);
+  const timeline = new Timeline();
+  for (const s of stories) for (const ev of s.events) timeline.push(ev);
 
-  for (let day = start; day < end; day += DAY) {
-    const events: TimedRecord[] = [];
-    const weekday = new Date(day).getUTCDay() % 6 !== 0;
-    for (const u of tenant.users) {
-      events.push({ time: day + 6 * 3_600_000 + rng.int(0, 3_600_000), table: 'IdentityInfo', record: identityInfoRecord(rng, tenant, u, day + 6 * 3_600_000) });
-      const interactive = weekday ? rng.int(2, 4) : rng.int(0, 1);
-      for (let k = 0; k < interactive; k++) {
-        const t = day + (weekday ? rng.int(8, 18) : rng.int(0, 23)) * 3_600_000 + rng.int(0, 3_599_999);
-        const result = rng.chance(0.04) ? rng.pick(FAILURES) : '0';
-        const ip = rng.pick(u.ips);
-        events.push({ time: t, table: 'SigninLogs', record: signInRecord(rng, tenant, { user: u, time: t, ip, app: rng.pick(APPS), result, interactive: true }) });
-        for (let j = rng.int(3, 6); j > 0; j--) {
-          const tn = t + rng.int(1, 240) * 60_000;
-          events.push({ time: tn, table: 'AADNonInteractiveUserSignInLogs', record: signInRecord(rng, tenant, { user: u, time: tn, ip, app: rng.pick(APPS), result: rng.chance(0.02) ? '50140' : '0', interactive: false }) });
-        }
-        if (rng.chance(0.5)) {
-          events.push({ time: t, table: 'EntraIdSignInEvents', record: entraSignInRecord(rng, { user: u, time: t, ip, app: rng.pick(APPS), risk: rng.chance(0.1) ? 10 : 0, errorCode: Number(result), sessionId: rng.uuid(), country: u.city.country }) });
-        }
-      }
-      // Routine security-info changes and device registrations, from the user's usual IP after the first week.
-      if (day - start > 7 * DAY && rng.chance(0.01)) {
-        const t = day + rng.int(9, 17) * 3_600_000;
-        events.push({ time: t, table: 'AuditLogs', record: auditRecord(rng, tenant, { time: t, operation: 'User registered security info', category: 'UserManagement', initiator: u, ip: u.ips[0]!, target: u, targetDisplayName: 'Microsoft Authenticator App' }) });
-      }
-      if (rng.chance(0.004)) {
-        const t = day + rng.int(9, 17) * 3_600_000;
-        events.push({ time: t, table: 'CloudAppEvents', record: deviceRegistrationRecord(rng, tenant, { time: t, user: u, deviceObjectId: rng.uuid(), deviceName: u.deviceName, ip: u.ips[0]! }) });
+  const writers = new TableWriters(opts.out, opts.gzip ?? false);
+  const ctx: BuildContext = { rng: root.fork('rows'), tenant, history };
+  try {
+    for (let hour = start; hour < end; hour += HOUR) {
+      life.planHour(hour, (ev) => timeline.push(ev));
+      for (const ev of timeline.takeBefore(hour + HOUR)) {
+        if (ev.time < start) throw new Error(`event planned before the start: ${iso(ev.time)}`);
+        ev.effect?.(ctx);
+        for (const row of ev.rows(ctx)) await writers.write(row.table, row.record);
       }
     }
-    if (rng.chance(0.3)) {
-      const u = rng.pick(tenant.users);
-      const admin = tenant.users[0]!;
-      const t = day + rng.int(9, 17) * 3_600_000;
-      events.push({ time: t, table: 'AuditLogs', record: auditRecord(rng, tenant, { time: t, operation: 'Add member to role', category: 'RoleManagement', initiator: { app: 'MS-PIM' }, ip: '', target: u, role: 'Reports Reader' }) });
-      events.push({ time: t + 60_000, table: 'SecurityAlert', record: alertRecord(rng, tenant, { time: t + 60_000, name: 'Atypical travel', severity: 'Low', user: admin, ip: admin.ips[0]! }) });
-    }
-    for (const e of storyEvents) if (e.time >= day && e.time < day + DAY) events.push(e);
-    events.sort((a, b) => a.time - b.time);
-    for (const e of events) await write(e.table, e.record);
+    await writers.close();
+  } catch (err) {
+    writers.destroy();
+    throw err;
   }
-  await Promise.all(
-    [...sinks.values()].map(
-      (s) =>
-        new Promise<void>((resolve, reject) => {
-          s.file.on('finish', () => resolve());
-          s.file.on('error', reject);
-          (s.gz ?? s.file).end();
-        }),
-    ),
-  );
-  const scenario = { seed: opts.seed, users: opts.users, days: opts.days, start: new Date(start).toISOString(), end: new Date(end).toISOString(), stories };
-  writeFileSync(join(opts.out, 'scenario.json'), `${JSON.stringify(scenario, null, 2)}\n`);
-  return { rows, start: scenario.start, end: scenario.end, files: [...[...sinks.values()].map((s) => s.path), join(opts.out, 'scenario.json')] };
+  const scenario: Scenario = { seed: opts.seed, users: opts.users, days: opts.days, start: iso(start), end: iso(end), judging: JUDGING, stories: stories.map((s) => s.story) };
+  const scenarioPath = join(opts.out, 'scenario.json');
+  writeFileSync(scenarioPath, `${JSON.stringify(scenario, null, 2)}\n`);
+  return { start: scenario.start, end: scenario.end, rows: writers.rows(), bytes: writers.bytes(), files: [...writers.paths(), scenarioPath], stories: stories.length };
+}
+
+function parseTime(name: string, value: string): number {
+  const t = Date.parse(value);
+  if (Number.isNaN(t)) throw new RangeError(`${name}: not an ISO 8601 time: ${value}`);
+  return t;
 }

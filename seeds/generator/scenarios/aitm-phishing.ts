@@ -31,6 +31,15 @@ export function aitmPhishing(ctx: StoryContext, cast: Cast): PlannedStory {
       { interactive: extra.interactive ?? true, mirror: extra.mirror ?? true },
     );
 
+  const office = victim.ips[0]!;
+  plan.add(
+    'SigninLogs',
+    signInEvent(
+      storySignIn(rng, { user: victim, time: t0 - 26 * MINUTE, ip: office.ip, place: office.place, app: APPS.exchange, result: RESULTS.ok, client: victim.devices[0]!.client, device: victim.devices[0]!, trusted: true }),
+      { interactive: true, mirror: true },
+    ),
+    'the admin reads mail as usual from the office (where the phishing link waits)',
+  );
   plan.add('EntraIdSignInEvents', signIn(t0 - 38 * SECOND - 211, APPS.officeHome, RESULTS.keepMeSignedIn, { risk: 'high' }), 'the admin enters credentials on the phishing page; the proxy relays them to OfficeHome (first row of the high-risk session: the "Keep me signed in" interrupt, 50140)');
   plan.add('EntraIdSignInEvents', signIn(t0, APPS.officeHome, RESULTS.ok, { risk: 'high' }), 'high-risk sign-in to OfficeHome relayed by the AiTM proxy (EntraIdSignInEvents risk 100, also in SigninLogs from NL, a country the admin never used)');
   plan.add('EntraIdSignInEvents', signIn(t0 + 3 * MINUTE + 911, APPS.exchange, RESULTS.ok, { risk: 'high', interactive: false }), 'the stolen session replayed against Exchange Online (risk 100, same SessionId)');

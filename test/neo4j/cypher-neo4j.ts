@@ -11,12 +11,13 @@ export interface TestNeo4j {
 }
 
 /**
- * Whether these suites can run. Interim: only with IDGRAPH_TEST_NEO4J_URI set (a skip that says so);
- * under CI they must run, so a missing URI there is a failure, not a skip.
+ * Whether these suites can run: test/neo4j-global-setup.ts starts the embedded Neo4j and sets
+ * IDGRAPH_TEST_NEO4J_URI when Java and Maven are here (a skip that says so otherwise); under CI they
+ * must run, so a missing URI there is a failure, not a skip.
  */
 export const NEO4J_TEST_URI = process.env['IDGRAPH_TEST_NEO4J_URI'];
 export const SKIP_NEO4J = NEO4J_TEST_URI === undefined && process.env['CI'] !== 'true';
-if (SKIP_NEO4J && process.env['VITEST']) console.warn('test/neo4j Cypher suites skipped: set IDGRAPH_TEST_NEO4J_URI to a running Neo4j 5.26 (until the store test setup starts one)');
+if (SKIP_NEO4J && process.env['VITEST']) console.warn('test/neo4j Cypher suites skipped: no Java/Maven to start the embedded Neo4j 5.26, and IDGRAPH_TEST_NEO4J_URI is not set');
 
 /** Opens a session factory on the test Neo4j. */
 export async function openTestNeo4j(): Promise<TestNeo4j> {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run neo4j:start`: builds the embedded Neo4j 5.26 launcher (classpath from Maven, javac), starts it in
 // the background with a fresh data directory under .neo4j/, waits until Bolt answers (first start can take
-// two minutes while Maven fills its cache), writes .neo4j/run.json and prints the Bolt URI.
+// two minutes while Maven fills its cache), writes .neo4j/run-<port>.json and prints the Bolt URI.
 import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,7 +13,8 @@ const port = Number(process.env.NEO4J_PORT ?? 7687);
 
 export async function startNeo4j({ quiet = false } = {}) {
   mkdirSync(dir, { recursive: true });
-  const runFile = join(dir, 'run.json');
+  // One run file per port, so several local instances (one per worktree or helper) can coexist.
+  const runFile = join(dir, `run-${port}.json`);
   if (existsSync(runFile)) {
     const run = JSON.parse(readFileSync(runFile, 'utf8'));
     try {
@@ -35,7 +36,8 @@ export async function startNeo4j({ quiet = false } = {}) {
     execFileSync('javac', ['-cp', cp, '-d', classes, join(root, 'neo4j', 'src', 'EmbeddedNeo4j.java')], { stdio: 'inherit' });
   }
   const home = join(dir, `data-${Date.now()}`);
-  const log = openSync(join(dir, 'neo4j.log'), 'w');
+  const logFile = join(dir, `neo4j-${port}.log`);
+  const log = openSync(logFile, 'w');
   const heap = process.env.NEO4J_HEAP ?? '2g';
   const child = spawn('java', [`-Xmx${heap}`, `-Xms512m`, '-cp', `${classes}:${cp}`, 'EmbeddedNeo4j', home, String(port), String(1024 * 1024 * 1024)], {
     detached: true,
@@ -45,14 +47,14 @@ export async function startNeo4j({ quiet = false } = {}) {
   const boltUri = `bolt://127.0.0.1:${port}`;
   const deadline = Date.now() + 180_000;
   for (;;) {
-    const text = existsSync(join(dir, 'neo4j.log')) ? readFileSync(join(dir, 'neo4j.log'), 'utf8') : '';
+    const text = existsSync(logFile) ? readFileSync(logFile, 'utf8') : '';
     if (text.includes(`NEO4J READY ${boltUri}`)) break;
     try {
       process.kill(child.pid, 0);
     } catch {
-      throw new Error(`Neo4j exited during start; see ${join(dir, 'neo4j.log')}`);
+      throw new Error(`Neo4j exited during start; see ${logFile}`);
     }
-    if (Date.now() > deadline) throw new Error(`Neo4j did not start within 3 minutes; see ${join(dir, 'neo4j.log')}`);
+    if (Date.now() > deadline) throw new Error(`Neo4j did not start within 3 minutes; see ${logFile}`);
     await new Promise((r) => setTimeout(r, 500));
   }
   const run = { pid: child.pid, boltUri, port, home };

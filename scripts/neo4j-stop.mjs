@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 const dir = join(fileURLToPath(new URL('.', import.meta.url)), '..', '.neo4j');
 
 export async function stopNeo4j() {
-  const runFile = join(dir, 'run.json');
+  const runFile = join(dir, `run-${Number(process.env.NEO4J_PORT ?? 7687)}.json`);
   if (!existsSync(runFile)) return;
   const run = JSON.parse(readFileSync(runFile, 'utf8'));
   try {

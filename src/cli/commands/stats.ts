@@ -25,7 +25,13 @@ export function register(program: Command): void {
         }
         const lines = [`store ${out.store}`, `time span ${out.span ? `${out.span.first} .. ${out.span.last}` : '(empty)'}`, '', 'events per table:'];
         for (const e of events) lines.push(`  ${e.table.padEnd(34)} ${String(e.events).padStart(9)}`);
-        lines.push('', 'graph:', JSON.stringify(g, null, 2).split('\n').map((l) => `  ${l}`).join('\n'));
+        const num = (n: number): string => String(n).padStart(9);
+        lines.push('', 'nodes per kind:');
+        for (const [kind, n] of Object.entries(g.nodes)) lines.push(`  ${kind.padEnd(34)} ${num(n)}`);
+        lines.push('', `${'edges per kind:'.padEnd(36)} ${'edges'.padStart(9)}  ${'occurrences'.padStart(11)}`);
+        for (const [kind, n] of Object.entries(g.edges)) lines.push(`  ${kind.padEnd(34)} ${num(n)}  ${String(g.occurrences[kind as keyof typeof g.occurrences] ?? 0).padStart(11)}`);
+        lines.push(`  ${'total'.padEnd(34)} ${num(g.totalEdges)}  ${String(g.totalOccurrences).padStart(11)}`);
+        lines.push('', `${g.totalNodes} nodes (${g.aliases} alias keys resolved to them)`);
         lines.push('', `${out.detections} detections, ${out.chains} chains`);
         process.stdout.write(`${lines.join('\n')}\n`);
       } finally {

@@ -7,7 +7,7 @@
  */
 import type { CatalogEntry } from '../detect/catalog.js';
 import type { EngineDocuments, EventSink } from '../engine/engine-store.js';
-import { EventIngest, type IngestOutcome } from '../engine/event-ingest.js';
+import { applyToGraph, EventIngest, type IngestOutcome } from '../engine/event-ingest.js';
 import { IdgraphEngine, type EngineOptions } from '../engine/idgraph-engine.js';
 import { MemoryDocuments } from '../engine/memory-documents.js';
 import { TemporalGraph } from '../graph/temporal-graph.js';
@@ -56,7 +56,7 @@ export async function openEngineRuntime(input: {
   }
   const engine = new IdgraphEngine(input.catalog, graph, docs, input.engine ?? {});
   await engine.start();
-  const ingest = new EventIngest(graph, docs, engine);
+  const ingest = new EventIngest(docs, applyToGraph(graph, engine));
   return {
     engine,
     graph,

@@ -8,10 +8,12 @@ import type { PreparedEvent } from '../ingest/prepared-event.js';
 
 /** Where ingestion keeps accepted events before they reach the graph. */
 export interface EventSink {
-  /** Whether an event id is already kept (re-ingest adds nothing). */
-  hasEvent(eventId: string): boolean;
-  /** Keeps new events durably (one transaction); resolves once kept; returns how many were new. */
-  appendEvents(events: readonly PreparedEvent[]): Promise<number>;
+  /**
+   * Keeps the events not kept before (by event id; the first copy in a batch wins) durably, in one
+   * transaction, and resolves once they are kept with those new events in their input order: re-ingest
+   * adds nothing, and the caller counts the rest as duplicates. Returns the same objects it was given.
+   */
+  appendEvents(events: readonly PreparedEvent[]): Promise<readonly PreparedEvent[]>;
 }
 
 /** A stored raw event (evidence behind a detection step). */

@@ -1,10 +1,12 @@
 /**
  * Ingestion into the engine: read a source (any format readSource knows),
  * prepare each record, keep the batch's new events in the event sink (the
- * DuckDB store, or MemoryDocuments without a disk; the first copy of an
- * event id wins, later ones count as duplicates) — durably, before the graph
- * sees them — then apply their facts to the temporal graph and hand the
- * batch's new occurrences to the engine's streaming hook. Bad records are counted and
+ * DuckDB or Neo4j store, or MemoryDocuments without a disk; the first copy of
+ * an event id wins, later ones count as duplicates) — durably, before any
+ * detector sees them — then hand the new events to the batch handler: on the
+ * embedded engine, applyToGraph puts their facts in the temporal graph and
+ * gives the new occurrences to the engine's streaming hook; the Neo4j store
+ * has already written them to its graph in the same transaction. Bad records are counted and
  * the first ones kept with file, line, field and message; reading carries on.
  * One ingest runs at a time, so batches reach the engine in order.
  */
@@ -40,15 +42,35 @@ export interface EventIngestOptions {
 
 export const UNKNOWN_TABLE_BUCKET = '(unknown)';
 
+/** What happens to a batch's new events once stored; returns the events it refused (stored as evidence, counted rejected). */
+export type StoredBatchHandler = (fresh: readonly PreparedEvent[]) => Promise<readonly { event: PreparedEvent; message: string }[]>;
+
+/** The embedded engine's batch handler: facts into the temporal graph, new occurrences to the streaming engine. */
+export function applyToGraph(graph: TemporalGraph, engine: IdgraphEngine): StoredBatchHandler {
+  return async (fresh) => {
+    const refused: { event: PreparedEvent; message: string }[] = [];
+    const occurrences: NewOccurrence[] = [];
+    for (const e of fresh) {
+      try {
+        for (const o of graph.apply(e.facts)) occurrences.push({ kind: o.kind, from: o.from, to: o.to, time: o.time, eventId: o.eventId });
+      } catch (err) {
+        // Facts the graph refuses cost this record only (it stays stored as raw evidence).
+        refused.push({ event: e, message: (err as Error).message });
+      }
+    }
+    if (occurrences.length) await engine.onOccurrences(occurrences);
+    return refused;
+  };
+}
+
 export class EventIngest {
   private lock: Promise<unknown> = Promise.resolve();
   private readonly batchSize: number;
   private readonly maxRejects: number;
 
   constructor(
-    private readonly graph: TemporalGraph,
     private readonly sink: EventSink,
-    private readonly engine: IdgraphEngine,
+    private readonly onStored: StoredBatchHandler = async () => [],
     opts: EventIngestOptions = {},
   ) {
     this.batchSize = opts.batchSize ?? 1000;
@@ -79,31 +101,15 @@ export class EventIngest {
       if (batch.length === 0) return;
       const events = batch;
       batch = [];
-      const occurrences: NewOccurrence[] = [];
-      const fresh: PreparedEvent[] = [];
-      const inBatch = new Set<string>();
-      for (const e of events) {
-        if (this.sink.hasEvent(e.eventId) || inBatch.has(e.eventId)) {
-          counts(e.table).duplicate++;
-          continue;
-        }
-        inBatch.add(e.eventId);
-        fresh.push(e);
+      const fresh = await this.sink.appendEvents(events);
+      const isFresh = new Set(fresh);
+      for (const e of events) if (!isFresh.has(e)) counts(e.table).duplicate++;
+      const refused = new Set<PreparedEvent>();
+      for (const { event: e, message } of await this.onStored(fresh)) {
+        refused.add(e);
+        note({ kind: 'rejected', file: e.file, line: e.line, table: e.table, path: '', message });
       }
-      await this.sink.appendEvents(fresh);
-      for (const e of fresh) {
-        let applied;
-        try {
-          applied = this.graph.apply(e.facts);
-        } catch (err) {
-          // Facts the graph refuses cost this record only (it stays stored as raw evidence).
-          note({ kind: 'rejected', file: e.file, line: e.line, table: e.table, path: '', message: (err as Error).message });
-          continue;
-        }
-        for (const o of applied) occurrences.push({ kind: o.kind, from: o.from, to: o.to, time: o.time, eventId: o.eventId });
-        counts(e.table).accepted++;
-      }
-      if (occurrences.length) await this.engine.onOccurrences(occurrences);
+      for (const e of fresh) if (!refused.has(e)) counts(e.table).accepted++;
     };
     for await (const item of readSource(source, opts.table === undefined ? {} : { table: opts.table })) {
       const prepared = 'kind' in item ? item : prepareRecord(item);

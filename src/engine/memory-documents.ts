@@ -53,12 +53,11 @@ export class MemoryDocuments implements EngineDocuments, EventSink {
     return added;
   }
 
-  hasEvent(eventId: string): boolean {
-    return this.raw.has(eventId);
-  }
-
-  async appendEvents(events: readonly PreparedEvent[]): Promise<number> {
-    return this.putRaw(events.map((e) => ({ eventId: e.eventId, table: e.table, time: e.time, raw: e.raw })));
+  async appendEvents(events: readonly PreparedEvent[]): Promise<readonly PreparedEvent[]> {
+    const seen = new Set<string>();
+    const fresh = events.filter((e) => !this.raw.has(e.eventId) && !seen.has(e.eventId) && seen.add(e.eventId));
+    this.putRaw(fresh.map((e) => ({ eventId: e.eventId, table: e.table, time: e.time, raw: e.raw })));
+    return fresh;
   }
 
   /** Whether a raw event with this id is held. */

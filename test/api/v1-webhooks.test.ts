@@ -15,7 +15,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../src/detect/catalog.js';
 import { IdgraphEngine } from '../../src/engine/idgraph-engine.js';
 import { MemoryDocuments } from '../../src/engine/memory-documents.js';
-import { EventIngest } from '../../src/engine/event-ingest.js';
+import { applyToGraph, EventIngest } from '../../src/engine/event-ingest.js';
 import { loadWebhooks, WebhookNotifier, type WebhookPayload } from '../../src/engine/webhooks.js';
 import { isIdgraphError } from '../../src/errors.js';
 import { TemporalGraph } from '../../src/graph/temporal-graph.js';
@@ -73,7 +73,7 @@ async function engineWith(): Promise<{ engine: IdgraphEngine; ingest: (records: 
   const docs = new MemoryDocuments();
   const engine = new IdgraphEngine(loadCatalog(), graph, docs);
   await engine.start();
-  const ing = new EventIngest(graph, docs, engine);
+  const ing = new EventIngest(docs, applyToGraph(graph, engine));
   return { engine, ingest: (records) => ing.ingest({ stream: Readable.from([Buffer.from(ndjson(records))]), name: 'test' }) };
 }
 

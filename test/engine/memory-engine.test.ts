@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../src/detect/catalog.js';
 import { IdgraphEngine } from '../../src/engine/idgraph-engine.js';
 import { MemoryDocuments } from '../../src/engine/memory-documents.js';
-import { EventIngest, UNKNOWN_TABLE_BUCKET } from '../../src/engine/event-ingest.js';
+import { applyToGraph, EventIngest, UNKNOWN_TABLE_BUCKET } from '../../src/engine/event-ingest.js';
 import { TemporalGraph } from '../../src/graph/temporal-graph.js';
 import { ndjson, SCENARIO } from '../api/v1-harness.js';
 
@@ -38,7 +38,7 @@ describe('EventIngest and a restart', () => {
     const catalog = loadCatalog();
     const first = new IdgraphEngine(catalog, graph, docs);
     await first.start();
-    const ingest = new EventIngest(graph, docs, first, { batchSize: 2 });
+    const ingest = new EventIngest(docs, applyToGraph(graph, first), { batchSize: 2 });
     const text = ndjson([...SCENARIO, SCENARIO[1], { Type: 'SigninLogs', TimeGenerated: 'nope', Id: 'bad' }, { Type: 'Nope', x: 1 }]);
     const outcome = await ingest.ingest(source(text));
     expect(outcome.tables['SigninLogs']).toEqual({ accepted: 4, duplicate: 1, rejected: 1, skipped: 0 });

@@ -75,8 +75,8 @@ export class DuckDbStore implements EngineDocuments, EventSink {
     return this.known.size;
   }
 
-  /** Appends new events in one transaction; returns once committed. Ids already stored are skipped. */
-  appendEvents(events: readonly PreparedEvent[]): Promise<number> {
+  /** Appends new events in one transaction; returns the new ones once committed. Ids already stored are skipped. */
+  appendEvents(events: readonly PreparedEvent[]): Promise<readonly PreparedEvent[]> {
     return this.serial(async () => {
       const fresh: PreparedEvent[] = [];
       const batchIds = new Set<string>();
@@ -85,7 +85,7 @@ export class DuckDbStore implements EngineDocuments, EventSink {
         batchIds.add(e.eventId);
         fresh.push(e);
       }
-      if (fresh.length === 0) return 0;
+      if (fresh.length === 0) return fresh;
       await this.conn.run('BEGIN TRANSACTION');
       try {
         const appender = await this.conn.createAppender('events');
@@ -107,7 +107,7 @@ export class DuckDbStore implements EngineDocuments, EventSink {
         throw new IdgraphError('STORE', `could not store a batch of ${fresh.length} events: ${(err as Error).message}`, undefined, { cause: err });
       }
       for (const e of fresh) this.known.add(e.eventId);
-      return fresh.length;
+      return fresh;
     });
   }
 

@@ -18,7 +18,7 @@ import type { EventFacts, NodeRef } from '../src/graph/facts.js';
 import { canonicalIp } from '../src/graph/node-keys.js';
 import type { EdgeKind, Scalar } from '../src/graph/schema.js';
 import { TemporalGraph } from '../src/graph/temporal-graph.js';
-import { loadMirror, type TestNeo4j } from '../test/neo4j/cypher-neo4j.js';
+import { loadBoth, type TestNeo4j } from '../test/neo4j/cypher-neo4j.js';
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.split('=') as [string, string]));
 const EVENTS = Number(args['events'] ?? 200_000);
@@ -145,7 +145,7 @@ async function main(): Promise<void> {
     await db.run(`CREATE INDEX ${kind.toLowerCase()}_time IF NOT EXISTS FOR ()-[r:${kind}]-() ON (r.time)`);
   }
   await db.run('CALL db.awaitIndexes(300)');
-  const loaded = await time(() => loadMirror(db, events));
+  const loaded = await time(() => loadBoth(db, events));
   console.log(`load neo4j:   ${loaded.ms.toFixed(0)} ms, ${Math.round(events.length / (loaded.ms / 1000))} events/s`);
 
   const end = T0 + DAYS * DAY - 1;

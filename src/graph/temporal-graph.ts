@@ -490,7 +490,8 @@ function edgeKey(kind: EdgeKind, src: NodeState, dst: NodeState): string {
   return `${kind}\u0000${src.gkey}\u0000${dst.gkey}`;
 }
 
-function isEmptyValue(v: Scalar | undefined): boolean {
+/** Whether a property value counts as absent (null, undefined or empty text): such values never fill a property. */
+export function isEmptyValue(v: Scalar | undefined): boolean {
   return v === null || v === undefined || v === '';
 }
 
@@ -530,8 +531,8 @@ function bad(facts: EventFacts, field: string, message: string): IdgraphError {
   });
 }
 
-/** Check facts against the schema before anything changes, so a bad event leaves the graph untouched. */
-function validateFacts(facts: EventFacts): void {
+/** Checks facts against the schema before anything changes, so a bad event leaves the graph (either backend's) untouched. */
+export function validateFacts(facts: EventFacts): void {
   facts.nodes.forEach((nf, i) => {
     if (!Object.hasOwn(NODE_KINDS, nf.kind)) throw bad(facts, `nodes.${i}.kind`, `unknown node kind "${nf.kind}"`);
     if (typeof nf.key !== 'string') throw bad(facts, `nodes.${i}.key`, 'key must be a string');

@@ -1,7 +1,7 @@
 /**
- * The Neo4j the Cypher tests run against, as a plain `run` returning records
- * as objects. Interim: connects to IDGRAPH_TEST_NEO4J_URI until the Neo4j
- * store's test setup provides one.
+ * The Neo4j the Cypher tests run against (IDGRAPH_TEST_NEO4J_URI, set by
+ * test/neo4j-global-setup.ts), as a plain `run` returning records as objects,
+ * and loading through the Neo4j store's real loader.
  */
 import neo4j from 'neo4j-driver';
 
@@ -38,46 +38,30 @@ export async function openTestNeo4j(): Promise<TestNeo4j> {
 }
 
 import type { EventFacts } from '../../src/graph/facts.js';
-import { EDGE_KIND_NAMES, NODE_KIND_NAMES, type NodeKind } from '../../src/graph/schema.js';
 import { TemporalGraph } from '../../src/graph/temporal-graph.js';
+import type { PreparedEvent } from '../../src/ingest/prepared-event.js';
+import type { TableName } from '../../src/ingest/table-names.js';
+import { neo4jTargetFrom } from '../../src/store/neo4j/neo4j-connection.js';
+import { Neo4jStore } from '../../src/store/neo4j/neo4j-store.js';
+
+/** A PreparedEvent carrying only facts (the raw record is not what these suites compare). */
+export function preparedFromFacts(f: EventFacts, line = 1): PreparedEvent {
+  return { file: 'facts', line, table: f.table as TableName, eventId: f.eventId, time: f.time, raw: {}, facts: f };
+}
 
 /**
- * Interim loader until the Neo4j store's loadFacts lands: writes the embedded
- * graph's nodes (after entity resolution, aliases as a list property) and one
- * relationship per occurrence with its time, event id and properties, in the
- * model the store uses. Returns the embedded graph for comparison.
+ * Empties the test Neo4j and loads the events through the Neo4j store's own loader (batches of 1000, as
+ * ingestion does); returns the embedded graph of the same events for comparison.
  */
-export async function loadMirror(db: TestNeo4j, events: readonly EventFacts[]): Promise<TemporalGraph> {
+export async function loadBoth(db: TestNeo4j, events: readonly EventFacts[]): Promise<TemporalGraph> {
   await db.run('MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS');
+  const store = await Neo4jStore.open(neo4jTargetFrom(NEO4J_TEST_URI ?? 'bolt://127.0.0.1:7687', {}, {}));
+  try {
+    for (let i = 0; i < events.length; i += 1000) await store.appendEvents(events.slice(i, i + 1000).map((f, k) => preparedFromFacts(f, i + k + 1)));
+  } finally {
+    await store.close();
+  }
   const g = new TemporalGraph();
   for (const e of events) g.apply(e);
-  const props = new Map<string, Readonly<Record<string, unknown>>>();
-  const canon = (r: { kind: NodeKind; key: string }): string => g.resolve(r.kind, r.key) ?? r.key;
-  for (const e of events) for (const ef of e.edges) props.set(`${ef.kind}|${ef.eventId}|${canon(ef.from)}|${canon(ef.to)}`, ef.props);
-  for (const kind of NODE_KIND_NAMES) {
-    const rows = [...g.nodesOfKind(kind)].map((ref) => ({ ...(g.nodeProps(ref) ?? {}), key: ref.key, aliases: [...g.nodeAliases(ref)] }));
-    for (let i = 0; i < rows.length; i += 5000) await db.run(`UNWIND $rows AS row CREATE (n:${kind}) SET n = row`, { rows: rows.slice(i, i + 5000) });
-  }
-  for (const kind of EDGE_KIND_NAMES) {
-    const byEnds = new Map<string, Record<string, unknown>[]>();
-    for (const e of g.edgesOfKind(kind)) {
-      const ends = `${e.from.kind}|${e.to.kind}`;
-      const rows = byEnds.get(ends) ?? [];
-      byEnds.set(ends, rows);
-      for (let i = 0; i < e.size; i++) {
-        const p: Record<string, unknown> = {};
-        for (const [k, v] of Object.entries(props.get(`${kind}|${e.eventId(i)}|${e.from.key}|${e.to.key}`) ?? {})) if (v !== null) p[k] = v;
-        rows.push({ a: e.from.key, b: e.to.key, props: { ...p, time: neo4j.int(e.time(i)), eventId: e.eventId(i) } });
-      }
-    }
-    for (const [ends, rows] of byEnds) {
-      const [fk, tk] = ends.split('|') as [NodeKind, NodeKind];
-      for (let i = 0; i < rows.length; i += 5000) {
-        await db.run(`UNWIND $rows AS row MATCH (a:${fk} {key: row.a}), (b:${tk} {key: row.b}) CREATE (a)-[r:${kind}]->(b) SET r = row.props`, {
-          rows: rows.slice(i, i + 5000),
-        });
-      }
-    }
-  }
   return g;
 }

@@ -23,7 +23,7 @@ import type { Scalar } from '../../src/graph/schema.js';
 import { prepareRecord } from '../../src/ingest/prepare.js';
 import { at, edgeEvent, ip, mfaRegistration, signIn, user } from '../detect/facts-builders.js';
 import { BASE, tenantArb } from '../detect/tenant-arbitrary.js';
-import { loadMirror, openTestNeo4j, SKIP_NEO4J, type TestNeo4j } from './cypher-neo4j.js';
+import { loadBoth, openTestNeo4j, SKIP_NEO4J, type TestNeo4j } from './cypher-neo4j.js';
 
 const catalog = loadCatalog();
 
@@ -89,7 +89,7 @@ interface Run {
 
 /** Runs every detector (and anchored variants) on both stores; returns per-run row counts and the differences. */
 async function compareAll(events: readonly EventFacts[], runs: readonly Run[], only?: string): Promise<{ rows: Record<string, number>; diffs: string[] }> {
-  const graph = await loadMirror(db, events);
+  const graph = await loadBoth(db, events);
   const rows: Record<string, number> = {};
   const diffs: string[] = [];
   for (const [id, entry] of [...catalog, ...crafted.map((c) => [c.definition.id, c] as const)]) {

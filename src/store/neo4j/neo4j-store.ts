@@ -1,0 +1,192 @@
+/**
+ * The Neo4j store: the temporal graph, raw events and engine documents in one
+ * Neo4j database, for tenants that outgrow one machine. It is an EventSink
+ * (each batch is one managed write transaction that stores the raw events and
+ * their graph facts together, so a retried or re-run batch adds nothing) and
+ * EngineDocuments, and runs the detectors' compiled Cypher (CypherRunner).
+ * One writer at a time per process: batches are serialised.
+ */
+import neo4j, { type Driver } from 'neo4j-driver';
+import type { CypherRunner } from '../../detect/cypher/run.js';
+import type { EngineDocuments, EventSink, RawEvent } from '../../engine/engine-store.js';
+import { IdgraphError } from '../../errors.js';
+import { EDGE_KIND_NAMES, NODE_KIND_NAMES, type EdgeKind, type NodeKind } from '../../graph/schema.js';
+import { validateFacts } from '../../graph/temporal-graph.js';
+import type { PreparedEvent } from '../../ingest/prepared-event.js';
+import { displayUri, openNeo4jDriver, type Neo4jTarget } from './neo4j-connection.js';
+import { writeEventBatch } from './neo4j-loader.js';
+import { DOC_LABEL, ensureSchema, EVENT_LABEL } from './neo4j-schema.js';
+
+const toNumber = (v: unknown): number => (neo4j.isInt(v) ? (v as { toNumber(): number }).toNumber() : Number(v));
+
+/** Counts of the graph in Neo4j, in the shape `idgraph stats` prints. */
+export interface Neo4jGraphStats {
+  readonly nodes: Record<NodeKind, number>;
+  readonly edges: Record<EdgeKind, number>;
+  readonly occurrences: Record<EdgeKind, number>;
+  readonly totalNodes: number;
+  readonly totalEdges: number;
+  readonly totalOccurrences: number;
+  readonly aliases: number;
+}
+
+export class Neo4jStore implements EventSink, EngineDocuments, CypherRunner {
+  private queue: Promise<unknown> = Promise.resolve();
+  /** Events of the last batches whose facts the graph schema refused, with why (kept as raw evidence only). */
+  private readonly refused = new WeakMap<PreparedEvent, string>();
+
+  private constructor(
+    private readonly driver: Driver,
+    readonly target: Neo4jTarget,
+  ) {}
+
+  /** Connects, checks the server answers, and sets the schema up (idempotent). */
+  static async open(target: Neo4jTarget): Promise<Neo4jStore> {
+    const driver = await openNeo4jDriver(target);
+    try {
+      await ensureSchema(driver, target.database);
+    } catch (err) {
+      await driver.close().catch(() => undefined);
+      throw new IdgraphError('STORE', `cannot set up the idgraph schema on ${displayUri(target.uri)}: ${(err as Error).message}`, undefined, { cause: err });
+    }
+    return new Neo4jStore(driver, target);
+  }
+
+  /** Where the data lives, as it may be shown (no secrets). */
+  get location(): string {
+    return `${displayUri(this.target.uri)}${this.target.database ? ` (database ${this.target.database})` : ''}`;
+  }
+
+  private session(mode: 'READ' | 'WRITE') {
+    return this.driver.session({
+      defaultAccessMode: mode === 'READ' ? neo4j.session.READ : neo4j.session.WRITE,
+      ...(this.target.database ? { database: this.target.database } : {}),
+    });
+  }
+
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Stores the batch's new events and their graph facts in one transaction; returns the new ones. */
+  appendEvents(events: readonly PreparedEvent[]): Promise<readonly PreparedEvent[]> {
+    for (const e of events) {
+      try {
+        validateFacts(e.facts);
+      } catch (err) {
+        this.refused.set(e, (err as Error).message);
+      }
+    }
+    return this.serial(async () => {
+      const session = this.session('WRITE');
+      try {
+        return await session.executeWrite((tx) => writeEventBatch(tx, events, (e) => !this.refused.has(e)));
+      } catch (err) {
+        throw new IdgraphError('STORE', `could not store a batch of ${events.length} events in ${this.location}: ${(err as Error).message}`, undefined, { cause: err });
+      } finally {
+        await session.close();
+      }
+    });
+  }
+
+  /** The events among `fresh` whose facts were refused, with the reason (the ingest counts them rejected). */
+  refusals(fresh: readonly PreparedEvent[]): { event: PreparedEvent; message: string }[] {
+    return fresh.flatMap((e) => {
+      const message = this.refused.get(e);
+      return message === undefined ? [] : [{ event: e, message }];
+    });
+  }
+
+  /** Runs a read query; returns its records (CypherRunner, for the compiled detectors). */
+  async run(cypher: string, params: Record<string, unknown> = {}): Promise<{ records: { toObject(): Record<string, unknown> }[] }> {
+    const session = this.session('READ');
+    try {
+      return await session.executeRead((tx) => tx.run(cypher, params));
+    } finally {
+      await session.close();
+    }
+  }
+
+  private async write(cypher: string, params: Record<string, unknown>): Promise<void> {
+    const session = this.session('WRITE');
+    try {
+      await session.executeWrite((tx) => tx.run(cypher, params));
+    } finally {
+      await session.close();
+    }
+  }
+
+  async getRaw(eventIds: string[]): Promise<Map<string, RawEvent>> {
+    const out = new Map<string, RawEvent>();
+    const ids = [...new Set(eventIds)];
+    if (ids.length === 0) return out;
+    const res = await this.run(`UNWIND $ids AS id MATCH (e:${EVENT_LABEL} {eventId: id}) RETURN e.eventId AS id, e.table AS table, e.time AS time, e.raw AS raw`, { ids });
+    for (const r of res.records) {
+      const o = r.toObject();
+      out.set(String(o['id']), { table: String(o['table']), time: toNumber(o['time']), raw: JSON.parse(String(o['raw'])) as unknown });
+    }
+    return out;
+  }
+
+  putDocs(collection: string, docs: { id: string; doc: unknown }[]): Promise<void> {
+    if (docs.length === 0) return Promise.resolve();
+    const rows = docs.map((d) => ({ uid: `${collection}\u0000${d.id}`, collection, id: d.id, doc: JSON.stringify(d.doc) }));
+    return this.serial(() => this.write(`UNWIND $rows AS row MERGE (d:${DOC_LABEL} {uid: row.uid}) SET d += row`, { rows }));
+  }
+
+  async listDocs(collection: string, opts: { prefix?: string } = {}): Promise<{ id: string; doc: unknown }[]> {
+    const res = await this.run(`MATCH (d:${DOC_LABEL} {collection: $collection}) WHERE d.id STARTS WITH $prefix RETURN d.id AS id, d.doc AS doc ORDER BY id`, {
+      collection,
+      prefix: opts.prefix ?? '',
+    });
+    return res.records.map((r) => {
+      const o = r.toObject();
+      return { id: String(o['id']), doc: JSON.parse(String(o['doc'])) as unknown };
+    });
+  }
+
+  deleteDocs(collection: string, ids: string[]): Promise<void> {
+    if (ids.length === 0) return Promise.resolve();
+    const uids = ids.map((id) => `${collection}\u0000${id}`);
+    return this.serial(() => this.write(`UNWIND $uids AS uid MATCH (d:${DOC_LABEL} {uid: uid}) DELETE d`, { uids }));
+  }
+
+  /** Event counts per table with their time span, for `idgraph stats`. */
+  async eventStats(): Promise<{ table: string; events: number; first: number; last: number }[]> {
+    const res = await this.run(
+      `MATCH (e:${EVENT_LABEL}) RETURN e.table AS table, count(*) AS n, min(e.time) AS first, max(e.time) AS last ORDER BY table`,
+    );
+    return res.records.map((r) => {
+      const o = r.toObject();
+      return { table: String(o['table']), events: toNumber(o['n']), first: toNumber(o['first']), last: toNumber(o['last']) };
+    });
+  }
+
+  /** Nodes per kind, distinct edges and occurrences per edge kind. */
+  async graphStats(): Promise<Neo4jGraphStats> {
+    const nodes = {} as Record<NodeKind, number>;
+    const edges = {} as Record<EdgeKind, number>;
+    const occurrences = {} as Record<EdgeKind, number>;
+    let aliases = 0;
+    for (const kind of NODE_KIND_NAMES) {
+      const r = (await this.run(`MATCH (n:${kind}) RETURN count(n) AS n, sum(size(coalesce(n.aliases, []))) AS a`)).records[0]!.toObject();
+      nodes[kind] = toNumber(r['n']);
+      aliases += toNumber(r['a']);
+    }
+    for (const kind of EDGE_KIND_NAMES) {
+      const r = (await this.run(`MATCH (a)-[r:${kind}]->(b) RETURN count(r) AS n, count(DISTINCT [elementId(a), elementId(b)]) AS e`)).records[0]!.toObject();
+      occurrences[kind] = toNumber(r['n']);
+      edges[kind] = toNumber(r['e']);
+    }
+    const sum = (o: Record<string, number>): number => Object.values(o).reduce((a, b) => a + b, 0);
+    return { nodes, edges, occurrences, totalNodes: sum(nodes), totalEdges: sum(edges), totalOccurrences: sum(occurrences), aliases };
+  }
+
+  /** Waits for pending writes and closes the driver. */
+  async close(): Promise<void> {
+    await this.queue.catch(() => undefined);
+    await this.driver.close();
+  }
+}

@@ -7,7 +7,7 @@
  */
 import type { CatalogEntry } from '../detect/catalog.js';
 import type { EngineDocuments, EventSink } from '../engine/engine-store.js';
-import { applyToGraph, EventIngest, type IngestOutcome } from '../engine/event-ingest.js';
+import { applyToGraph, EventIngest, type IngestCallOptions, type IngestOutcome } from '../engine/event-ingest.js';
 import { IdgraphEngine, type EngineOptions } from '../engine/idgraph-engine.js';
 import { MemoryDocuments } from '../engine/memory-documents.js';
 import { TemporalGraph } from '../graph/temporal-graph.js';
@@ -24,7 +24,7 @@ export interface EngineRuntime {
   readonly durable: boolean;
   /** Events dropped by retention when opening. */
   readonly retained: { dropped: number };
-  ingest(source: SourceInput, opts: { table?: string }): Promise<IngestOutcome>;
+  ingest(source: SourceInput, opts: IngestCallOptions): Promise<IngestOutcome>;
   close(): Promise<void>;
 }
 

@@ -1,22 +1,28 @@
 /** The store options every data command shares (`--store`, `--retention-days`, `--detectors`) and opening the engine with them. */
 import type { Command } from 'commander';
 import { IdgraphError } from '../errors.js';
+import { isNeo4jUri } from '../store/neo4j/neo4j-connection.js';
 import { resolveStoreDir } from '../store/store-location.js';
 import { catalogFromOptions, withDetectorDirs } from './detector-catalog-option.js';
 import { openEngineRuntime, type EngineRuntime } from './engine-runtime.js';
+import { openNeo4jRuntime, type Neo4jRuntime } from './neo4j-runtime.js';
 
 export interface StoreOptions {
   store?: string;
   retentionDays?: string;
   detectors?: string[];
   lateness?: string;
+  neo4jUser?: string;
+  neo4jDatabase?: string;
 }
 
 /** Adds --store, --retention-days, --lateness and --detectors to a command. */
 export function withStoreOptions(cmd: Command): Command {
   return withDetectorDirs(
     cmd
-      .option('--store <path>', 'store directory (default: $IDGRAPH_STORE, else the per-user data directory)')
+      .option('--store <path|uri>', 'store directory, or a Neo4j URI (bolt://, neo4j://, +s) for ingest, hunt and stats (default: $IDGRAPH_STORE, else the per-user data directory)')
+      .option('--neo4j-user <name>', 'Neo4j user (default: $IDGRAPH_NEO4J_USER; the password comes only from $IDGRAPH_NEO4J_PASSWORD or $IDGRAPH_NEO4J_PASSWORD_FILE)')
+      .option('--neo4j-database <name>', 'Neo4j database (default: $IDGRAPH_NEO4J_DATABASE, else the server default)')
       .option('--retention-days <n>', 'drop events older than N days (default: $IDGRAPH_RETENTION_DAYS, else keep all)')
       .option('--lateness <hours>', 'how late (hours) an event may arrive and still be judged in streaming (default 24)'),
   );
@@ -29,8 +35,31 @@ function positive(name: string, raw: string | undefined): number | undefined {
   return n;
 }
 
+/** The Neo4j URI the options name (--store, else IDGRAPH_STORE), if they name one. */
+export function neo4jStoreUri(opts: StoreOptions, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const store = opts.store !== undefined && opts.store !== '' ? opts.store : env['IDGRAPH_STORE'];
+  return isNeo4jUri(store) ? store : undefined;
+}
+
+/** Opens the Neo4j store the options name (call when neo4jStoreUri says there is one). */
+export async function openNeo4jFromOptions(opts: StoreOptions): Promise<Neo4jRuntime> {
+  const uri = neo4jStoreUri(opts);
+  if (uri === undefined) throw new IdgraphError('BAD_INPUT', '--store: not a Neo4j URI');
+  return openNeo4jRuntime({
+    uri,
+    catalog: catalogFromOptions(opts),
+    ...(opts.neo4jUser ? { user: opts.neo4jUser } : {}),
+    ...(opts.neo4jDatabase ? { database: opts.neo4jDatabase } : {}),
+  });
+}
+
 /** Opens the engine on the store the options name (or in memory). */
 export async function openFromOptions(opts: StoreOptions, extra: { memory?: boolean } = {}): Promise<EngineRuntime> {
+  if (!extra.memory && neo4jStoreUri(opts) !== undefined)
+    throw new IdgraphError(
+      'BAD_INPUT',
+      'this command runs on the embedded store only: on a Neo4j store, ingest, hunt and stats work today; detections, chains, entity and serve need the embedded store',
+    );
   const retentionDays = positive('--retention-days', opts.retentionDays ?? process.env['IDGRAPH_RETENTION_DAYS']);
   const lateness = positive('--lateness', opts.lateness);
   return openEngineRuntime({

@@ -42,6 +42,14 @@ export interface EventIngestOptions {
 
 export const UNKNOWN_TABLE_BUCKET = '(unknown)';
 
+/** Options of one ingest call. */
+export interface IngestCallOptions {
+  /** Table of records that carry no Type and whose file name names none. */
+  readonly table?: string;
+  /** Told of every rejected record (the outcome keeps only the first few), e.g. to write a rejects file. */
+  readonly onReject?: (r: Reject) => void;
+}
+
 /** What happens to a batch's new events once stored; returns the events it refused (stored as evidence, counted rejected). */
 export type StoredBatchHandler = (fresh: readonly PreparedEvent[]) => Promise<readonly { event: PreparedEvent; message: string }[]>;
 
@@ -78,13 +86,13 @@ export class EventIngest {
   }
 
   /** Ingests one source; `table` names the table of records without a Type column. */
-  ingest(source: SourceInput, opts: { table?: string } = {}): Promise<IngestOutcome> {
+  ingest(source: SourceInput, opts: IngestCallOptions = {}): Promise<IngestOutcome> {
     const run = this.lock.then(() => this.run(source, opts));
     this.lock = run.catch(() => undefined);
     return run;
   }
 
-  private async run(source: SourceInput, opts: { table?: string }): Promise<IngestOutcome> {
+  private async run(source: SourceInput, opts: IngestCallOptions): Promise<IngestOutcome> {
     const tables: Record<string, TableCounts> = {};
     const rejects: Reject[] = [];
     let rejectsTotal = 0;
@@ -93,6 +101,7 @@ export class EventIngest {
       counts(r.table)[r.kind === 'skipped' ? 'skipped' : 'rejected']++;
       if (r.kind === 'rejected') {
         rejectsTotal++;
+        opts.onReject?.(r);
         if (rejects.length < this.maxRejects) rejects.push(r);
       }
     };

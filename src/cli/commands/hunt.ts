@@ -1,16 +1,17 @@
 /**
  * `idgraph hunt <id|all>... --start ISO --end ISO [--param k=v]`: runs
  * detectors in batch over the temporal graph of the store, or of log files
- * given with --input (ingested into a temporary in-memory store).
+ * given with --input (ingested into a temporary in-memory store); on a Neo4j
+ * store, as their compiled Cypher on the server.
  */
 import type { Command } from 'commander';
-import { selectDetectors } from '../../detect/catalog.js';
+import { selectDetectors, type CatalogEntry } from '../../detect/catalog.js';
 import { parseParamValue } from '../../detect/compile.js';
 import type { Value } from '../../detect/expr/ast.js';
 import { IdgraphError } from '../../errors.js';
 import { expandInputs } from '../input-paths.js';
 import { renderRows, ROW_FORMATS, type RowFormat } from '../row-output.js';
-import { openFromOptions, withStoreOptions, type StoreOptions } from '../store-options.js';
+import { neo4jStoreUri, openFromOptions, openNeo4jFromOptions, withStoreOptions, type StoreOptions } from '../store-options.js';
 import { huntRange } from '../time-range.js';
 
 interface HuntCliOptions extends StoreOptions {
@@ -42,19 +43,35 @@ export function register(program: Command): void {
       if (at <= 0) throw new IdgraphError('BAD_INPUT', `--param: expected k=v, got ${kv}`);
       raw[kv.slice(0, at)] = kv.slice(at + 1);
     }
+    const paramsFor = (e: CatalogEntry): Record<string, Value> => {
+      const params: Record<string, Value> = {};
+      for (const [k, v] of Object.entries(raw)) {
+        const spec = e.definition.params[k];
+        if (spec) params[k] = parseParamValue(spec.type, v);
+      }
+      return params;
+    };
+    const checkParams = (catalog: ReadonlyMap<string, CatalogEntry>): void => {
+      const known = new Set(selectDetectors(catalog, ids).flatMap((e) => Object.keys(e.definition.params)));
+      for (const k of Object.keys(raw)) if (!known.has(k)) throw new IdgraphError('BAD_INPUT', `--param ${k}: no selected detector declares it`);
+    };
+    if (!opts.input && neo4jStoreUri(opts) !== undefined) {
+      // On Neo4j the detectors run as their compiled Cypher, on the server.
+      const neo = await openNeo4jFromOptions(opts);
+      try {
+        checkParams(neo.catalog);
+        process.stdout.write(renderRows(await neo.hunt(ids, { ...range, params: paramsFor }), opts.format as RowFormat));
+      } finally {
+        await neo.close();
+      }
+      return;
+    }
     const runtime = await openFromOptions(opts, opts.input ? { memory: true } : {});
     try {
       if (opts.input) for (const { source } of expandInputs(opts.input)) await runtime.ingest(source, {});
-      const entries = selectDetectors(runtime.engine.catalog, ids);
-      const known = new Set(entries.flatMap((e) => Object.keys(e.definition.params)));
-      for (const k of Object.keys(raw)) if (!known.has(k)) throw new IdgraphError('BAD_INPUT', `--param ${k}: no selected detector declares it`);
-      const results = entries.map((e) => {
-        const params: Record<string, Value> = {};
-        for (const [k, v] of Object.entries(raw)) {
-          const spec = e.definition.params[k];
-          if (spec) params[k] = parseParamValue(spec.type, v);
-        }
-        const [r] = runtime.engine.hunt([e.definition.id], { ...range, params });
+      checkParams(runtime.engine.catalog);
+      const results = selectDetectors(runtime.engine.catalog, ids).map((e) => {
+        const [r] = runtime.engine.hunt([e.definition.id], { ...range, params: paramsFor(e) });
         return r!;
       });
       process.stdout.write(renderRows(results, opts.format as RowFormat));

@@ -7,11 +7,12 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
-import type { TableCounts } from '../../engine/event-ingest.js';
+import type { IngestCallOptions, IngestOutcome, TableCounts } from '../../engine/event-ingest.js';
 import { IdgraphError } from '../../errors.js';
 import type { Reject } from '../../ingest/prepared-event.js';
 import { expandInputs } from '../input-paths.js';
-import { openFromOptions, withStoreOptions, type StoreOptions } from '../store-options.js';
+import type { SourceInput } from '../../ingest/formats/read-source.js';
+import { neo4jStoreUri, openFromOptions, openNeo4jFromOptions, withStoreOptions, type StoreOptions } from '../store-options.js';
 
 interface IngestCliOptions extends StoreOptions {
   table?: string;
@@ -29,6 +30,36 @@ export function renderCounts(tables: Record<string, TableCounts>): string {
   return [line(head), ...body.map(line)].join('\n');
 }
 
+/** Where an ingest goes: the embedded engine (detectors judged as batches land) or a Neo4j store. */
+interface IngestTarget {
+  readonly location: string;
+  /** Default folder of rejects files. */
+  readonly rejectsDir: string;
+  ingest(source: SourceInput, opts: IngestCallOptions): Promise<IngestOutcome>;
+  /** After the last file: detections and chains in the store, where the store judges as it ingests. */
+  settle(): Promise<{ detections: number; chains: number } | undefined>;
+  close(): Promise<void>;
+}
+
+async function openIngestTarget(opts: IngestCliOptions): Promise<IngestTarget> {
+  if (neo4jStoreUri(opts) !== undefined) {
+    const neo = await openNeo4jFromOptions(opts);
+    return { location: neo.location, rejectsDir: join(process.cwd(), 'idgraph-rejects'), ingest: neo.ingest, settle: async () => undefined, close: neo.close };
+  }
+  const runtime = await openFromOptions(opts);
+  return {
+    location: runtime.location,
+    rejectsDir: join(runtime.location, 'rejects'),
+    ingest: runtime.ingest,
+    async settle() {
+      // Files arrive table by table, so most events are "late" for streaming; judge the whole store once more.
+      if (runtime.engine.streaming.tooLate > 0) await runtime.engine.start();
+      return { detections: runtime.engine.detections().length, chains: runtime.engine.listChains().length };
+    },
+    close: runtime.close,
+  };
+}
+
 /** Registers the ingest command. */
 export function register(program: Command): void {
   withStoreOptions(
@@ -38,52 +69,56 @@ export function register(program: Command): void {
       .argument('<inputs...>', 'files, folders or - for stdin')
       .option('--table <name>', 'table of records that carry no Type column and whose file name names none')
       .option('--json', 'print the summary as JSON')
-      .option('--rejects <file>', 'where to write rejected records (default: <store>/rejects/<time>.ndjson)'),
+      .option('--rejects <file>', 'where to write rejected records (default: <store>/rejects/<time>.ndjson; ./idgraph-rejects/ for a Neo4j store)'),
   ).action(async (inputs: string[], opts: IngestCliOptions) => {
     const sources = expandInputs(inputs);
-    const runtime = await openFromOptions(opts);
+    const target = await openIngestTarget(opts);
     const tables: Record<string, TableCounts> = {};
-    const rejects: Reject[] = [];
     let rejectsTotal = 0;
     const started = Date.now();
     const tty = process.stderr.isTTY && !opts.json;
-    try {
-      for (const [i, { label, source }] of sources.entries()) {
-        if (tty) process.stderr.write(`\r[${i + 1}/${sources.length}] ${label}`.slice(0, 120).padEnd(80));
-        const out = await runtime.ingest(source, opts.table === undefined ? {} : { table: opts.table });
-        for (const [t, c] of Object.entries(out.tables)) {
-          const acc = (tables[t] ??= { accepted: 0, duplicate: 0, rejected: 0, skipped: 0 });
-          acc.accepted += c.accepted;
-          acc.duplicate += c.duplicate;
-          acc.rejected += c.rejected;
-          acc.skipped += c.skipped;
-        }
-        rejects.push(...out.rejects);
-        rejectsTotal += out.rejectsTotal;
+    // Every reject goes to the file as it happens (the outcome keeps only the first few).
+    const rejectsPath = opts.rejects ?? join(target.rejectsDir, `${new Date(started).toISOString().replace(/[:.]/g, '-')}.ndjson`);
+    let rejectsOpened = false;
+    const onReject = (r: Reject): void => {
+      if (!rejectsOpened) {
+        mkdirSync(dirname(rejectsPath), { recursive: true });
+        rejectsOpened = true;
       }
+      appendFileSync(rejectsPath, `${JSON.stringify(r)}\n`);
+    };
+    let summary: { detections: number; chains: number } | undefined;
+    try {
+      try {
+        for (const [i, { label, source }] of sources.entries()) {
+          if (tty) process.stderr.write(`\r[${i + 1}/${sources.length}] ${label}`.slice(0, 120).padEnd(80));
+          const out = await target.ingest(source, { ...(opts.table === undefined ? {} : { table: opts.table }), onReject });
+          for (const [t, c] of Object.entries(out.tables)) {
+            const acc = (tables[t] ??= { accepted: 0, duplicate: 0, rejected: 0, skipped: 0 });
+            acc.accepted += c.accepted;
+            acc.duplicate += c.duplicate;
+            acc.rejected += c.rejected;
+            acc.skipped += c.skipped;
+          }
+          rejectsTotal += out.rejectsTotal;
+        }
+      } finally {
+        if (tty) process.stderr.write('\n');
+      }
+      summary = await target.settle();
     } finally {
-      if (tty) process.stderr.write('\n');
+      await target.close();
     }
-    // Files arrive table by table, so most events are "late" for streaming; judge the whole store once more.
-    const tooLate = runtime.engine.streaming.tooLate;
-    if (tooLate > 0) await runtime.engine.start();
-    let rejectsPath: string | undefined;
-    if (rejects.length) {
-      rejectsPath = opts.rejects ?? join(runtime.location, 'rejects', `${new Date(started).toISOString().replace(/[:.]/g, '-')}.ndjson`);
-      mkdirSync(dirname(rejectsPath), { recursive: true });
-      appendFileSync(rejectsPath, rejects.map((r) => `${JSON.stringify(r)}\n`).join(''));
-    }
-    const detections = runtime.engine.detections().length;
-    const chains = runtime.engine.listChains().length;
-    await runtime.close();
     const seconds = (Date.now() - started) / 1000;
     const accepted = Object.values(tables).reduce((n, c) => n + c.accepted, 0);
+    const rejectsFile = rejectsOpened ? rejectsPath : null;
     if (opts.json) {
-      process.stdout.write(`${JSON.stringify({ tables, rejected: rejectsTotal, rejectsFile: rejectsPath ?? null, seconds, detections, chains }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ tables, rejected: rejectsTotal, rejectsFile, seconds, store: target.location, ...(summary ?? {}) }, null, 2)}\n`);
     } else {
       process.stdout.write(`${renderCounts(tables)}\n`);
-      process.stdout.write(`${accepted} events accepted in ${seconds.toFixed(1)} s; ${detections} detections, ${chains} chains in the store\n`);
-      if (rejectsPath) process.stdout.write(`${rejectsTotal} rejected records written to ${rejectsPath}\n`);
+      const judged = summary ? `; ${summary.detections} detections, ${summary.chains} chains in the store` : '; hunts run as Cypher on this store (idgraph hunt)';
+      process.stdout.write(`${accepted} events accepted in ${seconds.toFixed(1)} s into ${target.location}${judged}\n`);
+      if (rejectsFile) process.stdout.write(`${rejectsTotal} rejected records written to ${rejectsFile}\n`);
     }
     if (Object.keys(tables).length === 0) throw new IdgraphError('BAD_INPUT', 'nothing could be read from the inputs');
   });

@@ -41,12 +41,15 @@ async function mergeStoredNode(tx: ManagedTransaction, m: NodeMerge): Promise<vo
       await tx.run(`MATCH (x)-[r:${edge}]->(n:${m.kind} {key: $from}) MATCH (t:${m.kind} {key: $into}) CREATE (x)-[r2:${edge}]->(t) SET r2 = properties(r) DELETE r`, p);
   }
   await tx.run(
+    // n goes first: copying its properties (key included, then restored) must never meet a live duplicate key.
     `MATCH (n:${m.kind} {key: $from}) MATCH (t:${m.kind} {key: $into})
-     WITH n, t, properties(t) AS old, [a IN [n.key] + coalesce(n.aliases, []) WHERE NOT a IN coalesce(t.aliases, [])] AS names
-     SET t += properties(n)
+     WITH n, t, properties(n) AS np, properties(t) AS old
+     WITH n, t, np, old, [a IN [np.key] + coalesce(np.aliases, []) WHERE NOT a IN coalesce(old.aliases, [])] AS names
+     DETACH DELETE n
+     WITH t, np, old, names
+     SET t += np
      SET t += old
-     SET t.aliases = coalesce(old.aliases, []) + names
-     DETACH DELETE n`,
+     SET t.aliases = coalesce(old.aliases, []) + names`,
     p,
   );
   await tx.run(`MATCH (a:${ALIAS_LABEL} {kind: $kind, canonical: $from}) SET a.canonical = $into`, p);

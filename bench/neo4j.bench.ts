@@ -1,6 +1,6 @@
 /**
  * Neo4j next to the embedded store, same dataset, same run.
- * Run: npm run bench:neo4j [-- events=200000 users=2000 runs=3]
+ * Run: npm run bench:neo4j [-- events=200000 users=2000 runs=3 batch=2000]
  * Needs a Neo4j reachable at IDGRAPH_NEO4J_URI (default bolt://127.0.0.1:7687; `npm run neo4j:start`).
  *
  * Generates a seeded tenant (sign-ins with failures, MFA fatigue bursts and
@@ -18,13 +18,19 @@ import type { EventFacts, NodeRef } from '../src/graph/facts.js';
 import { canonicalIp } from '../src/graph/node-keys.js';
 import type { EdgeKind, Scalar } from '../src/graph/schema.js';
 import { TemporalGraph } from '../src/graph/temporal-graph.js';
-import { loadBoth, type TestNeo4j } from '../test/neo4j/cypher-neo4j.js';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { neo4jTargetFrom } from '../src/store/neo4j/neo4j-connection.js';
+import { Neo4jStore } from '../src/store/neo4j/neo4j-store.js';
+import { preparedFromFacts, type TestNeo4j } from '../test/neo4j/cypher-neo4j.js';
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.split('=') as [string, string]));
 const EVENTS = Number(args['events'] ?? 200_000);
 const USERS = Number(args['users'] ?? 2_000);
 const RUNS = Number(args['runs'] ?? 3);
 const DAYS = 10;
+const BATCH = Number(args['batch'] ?? 2000);
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2026, 0, 1);
@@ -138,15 +144,25 @@ async function main(): Promise<void> {
     return g;
   });
   console.log(`load embedded: ${embedded.ms.toFixed(0)} ms, ${Math.round(events.length / (embedded.ms / 1000))} events/s`);
-  for (const kind of ['User', 'IP', 'Device', 'MfaMethod', 'Role', 'App', 'Session', 'Alert']) {
-    await db.run(`CREATE INDEX ${kind.toLowerCase()}_key IF NOT EXISTS FOR (n:${kind}) ON (n.key)`);
-  }
-  for (const kind of ['SIGNED_IN', 'SECURITY_INFO', 'DEVICE_OWNER', 'HAS_ROLE', 'ROLE_ASSIGNED', 'INITIATED_ROLE_CHANGE', 'ALERTED']) {
-    await db.run(`CREATE INDEX ${kind.toLowerCase()}_time IF NOT EXISTS FOR ()-[r:${kind}]-() ON (r.time)`);
-  }
-  await db.run('CALL db.awaitIndexes(300)');
-  const loaded = await time(() => loadBoth(db, events));
-  console.log(`load neo4j:   ${loaded.ms.toFixed(0)} ms, ${Math.round(events.length / (loaded.ms / 1000))} events/s`);
+  await db.run('MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS');
+  const store = await Neo4jStore.open(neo4jTargetFrom(uri));
+  const du = (): number | undefined => {
+    // The local test Neo4j's data directory (npm run neo4j:start), for bytes on disk per occurrence.
+    const runFile = join('.neo4j', `run-${new URL(uri).port || 7687}.json`);
+    if (!existsSync(runFile)) return undefined;
+    const home = (JSON.parse(readFileSync(runFile, 'utf8')) as { home: string }).home;
+    return Number(execFileSync('du', ['-sb', join(home, 'data')], { encoding: 'utf8' }).split('\t')[0]);
+  };
+  const diskBefore = du();
+  const loaded = await time(async () => {
+    for (let i = 0; i < events.length; i += BATCH) await store.appendEvents(events.slice(i, i + BATCH).map((f, k) => preparedFromFacts(f, i + k + 1)));
+  });
+  await store.close();
+  console.log(`load neo4j:   ${loaded.ms.toFixed(0)} ms, ${Math.round(events.length / (loaded.ms / 1000))} events/s (Neo4jStore, ${BATCH} events per transaction)`);
+  const occurrences = embedded.value.stats().totalOccurrences;
+  const diskAfter = du();
+  if (diskBefore !== undefined && diskAfter !== undefined)
+    console.log(`neo4j on disk: +${((diskAfter - diskBefore) / 1e6).toFixed(1)} MB for ${occurrences} occurrences (${Math.round((diskAfter - diskBefore) / occurrences)} bytes each, store and transaction logs)`);
 
   const end = T0 + DAYS * DAY - 1;
   const ranges = [

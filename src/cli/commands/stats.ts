@@ -1,9 +1,9 @@
 /** `idgraph stats`: node and edge counts per kind, occurrences, stored events per table and the time span. */
 import type { Command } from 'commander';
-import type { GraphStats } from '../../graph/temporal-graph.js';
+import type { Neo4jGraphStats } from '../../store/neo4j/neo4j-store.js';
 import { neo4jStoreUri, openFromOptions, openNeo4jFromOptions, withStoreOptions, type StoreOptions } from '../store-options.js';
 
-type GraphCounts = Pick<GraphStats, 'nodes' | 'edges' | 'occurrences' | 'totalNodes' | 'totalEdges' | 'totalOccurrences' | 'aliases'>;
+type GraphCounts = Neo4jGraphStats;
 
 /** The figures stats prints, from the embedded store or a Neo4j one (where detections are not kept: hunts run as Cypher). */
 async function collectStats(opts: StoreOptions): Promise<{ out: Record<string, unknown> & { store: string; span: { first: string; last: string } | null; detections: number | null; chains: number | null }; g: GraphCounts; events: { table: string; events: number }[] }> {

@@ -11,7 +11,7 @@ import type { CypherRunner } from '../../detect/cypher/run.js';
 import type { EngineDocuments, EventSink, RawEvent } from '../../engine/engine-store.js';
 import { IdgraphError } from '../../errors.js';
 import { EDGE_KIND_NAMES, NODE_KIND_NAMES, type EdgeKind, type NodeKind } from '../../graph/schema.js';
-import { validateFacts } from '../../graph/temporal-graph.js';
+import { validateFacts, type GraphStats } from '../../graph/temporal-graph.js';
 import type { PreparedEvent } from '../../ingest/prepared-event.js';
 import { displayUri, openNeo4jDriver, type Neo4jTarget } from './neo4j-connection.js';
 import { writeEventBatch } from './neo4j-loader.js';
@@ -19,16 +19,8 @@ import { DOC_LABEL, ensureSchema, EVENT_LABEL } from './neo4j-schema.js';
 
 const toNumber = (v: unknown): number => (neo4j.isInt(v) ? (v as { toNumber(): number }).toNumber() : Number(v));
 
-/** Counts of the graph in Neo4j, in the shape `idgraph stats` prints. */
-export interface Neo4jGraphStats {
-  readonly nodes: Record<NodeKind, number>;
-  readonly edges: Record<EdgeKind, number>;
-  readonly occurrences: Record<EdgeKind, number>;
-  readonly totalNodes: number;
-  readonly totalEdges: number;
-  readonly totalOccurrences: number;
-  readonly aliases: number;
-}
+/** Counts of the graph in Neo4j, in the shape of the embedded graph's stats (what `idgraph stats` prints). */
+export type Neo4jGraphStats = Pick<GraphStats, 'nodes' | 'edges' | 'occurrences' | 'totalNodes' | 'totalEdges' | 'totalOccurrences' | 'aliases'>;
 
 export class Neo4jStore implements EventSink, EngineDocuments, CypherRunner {
   private queue: Promise<unknown> = Promise.resolve();

@@ -48,6 +48,8 @@ export interface IngestCallOptions {
   readonly table?: string;
   /** Told of every rejected record (the outcome keeps only the first few), e.g. to write a rejects file. */
   readonly onReject?: (r: Reject) => void;
+  /** Told after each stored batch how many records of this source have been read so far (a progress display). */
+  readonly onProgress?: (recordsRead: number) => void;
 }
 
 /** What happens to a batch's new events once stored; returns the events it refused (stored as evidence, counted rejected). */
@@ -106,6 +108,7 @@ export class EventIngest {
       }
     };
     let batch: PreparedEvent[] = [];
+    let read = 0;
     const flush = async (): Promise<void> => {
       if (batch.length === 0) return;
       const events = batch;
@@ -119,8 +122,10 @@ export class EventIngest {
         note({ kind: 'rejected', file: e.file, line: e.line, table: e.table, path: '', message });
       }
       for (const e of fresh) if (!refused.has(e)) counts(e.table).accepted++;
+      opts.onProgress?.(read);
     };
     for await (const item of readSource(source, opts.table === undefined ? {} : { table: opts.table })) {
+      read++;
       const prepared = 'kind' in item ? item : prepareRecord(item);
       if ('kind' in prepared) {
         note(prepared);

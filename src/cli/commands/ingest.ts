@@ -91,8 +91,15 @@ export function register(program: Command): void {
     try {
       try {
         for (const [i, { label, source }] of sources.entries()) {
-          if (tty) process.stderr.write(`\r[${i + 1}/${sources.length}] ${label}`.slice(0, 120).padEnd(80));
-          const out = await target.ingest(source, { ...(opts.table === undefined ? {} : { table: opts.table }), onReject });
+          const fileStart = performance.now();
+          const show = (records: number): void => {
+            if (!tty) return;
+            const rate = records / Math.max(1e-3, (performance.now() - fileStart) / 1000);
+            const line = `[${i + 1}/${sources.length}] ${label}  ${records.toLocaleString('en-US')} records  ${Math.round(rate).toLocaleString('en-US')}/s`;
+            process.stderr.write(`\r${line.length > 119 ? `…${line.slice(-118)}` : line.padEnd(119)}`);
+          };
+          show(0);
+          const out = await target.ingest(source, { ...(opts.table === undefined ? {} : { table: opts.table }), onReject, onProgress: show });
           for (const [t, c] of Object.entries(out.tables)) {
             const acc = (tables[t] ??= { accepted: 0, duplicate: 0, rejected: 0, skipped: 0 });
             acc.accepted += c.accepted;

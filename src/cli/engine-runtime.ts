@@ -25,6 +25,13 @@ export interface EngineRuntime {
   /** Events dropped by retention when opening. */
   readonly retained: { dropped: number };
   ingest(source: SourceInput, opts: IngestCallOptions): Promise<IngestOutcome>;
+  /**
+   * Ingests without judging each batch, for bulk loads of files: a file of one table arrives after another
+   * table's, so most of its events would be late for streaming anyway. Call `judge()` after the last one.
+   */
+  ingestBulk(source: SourceInput, opts: IngestCallOptions): Promise<IngestOutcome>;
+  /** Judges the whole graph once (what streaming would have found) and updates detections and chains. */
+  judge(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -57,6 +64,7 @@ export async function openEngineRuntime(input: {
   const engine = new IdgraphEngine(input.catalog, graph, docs, input.engine ?? {});
   await engine.start();
   const ingest = new EventIngest(docs, applyToGraph(graph, engine));
+  const bulk = new EventIngest(docs, applyToGraph(graph));
   return {
     engine,
     graph,
@@ -65,6 +73,8 @@ export async function openEngineRuntime(input: {
     durable: store !== undefined,
     retained: { dropped },
     ingest: (source, opts) => ingest.ingest(source, opts),
+    ingestBulk: (source, opts) => bulk.ingest(source, opts),
+    judge: () => engine.start(),
     close: async () => {
       await store?.close();
     },

@@ -55,8 +55,11 @@ export interface IngestCallOptions {
 /** What happens to a batch's new events once stored; returns the events it refused (stored as evidence, counted rejected). */
 export type StoredBatchHandler = (fresh: readonly PreparedEvent[]) => Promise<readonly { event: PreparedEvent; message: string }[]>;
 
-/** The embedded engine's batch handler: facts into the temporal graph, new occurrences to the streaming engine. */
-export function applyToGraph(graph: TemporalGraph, engine: IdgraphEngine): StoredBatchHandler {
+/**
+ * The embedded engine's batch handler: facts into the temporal graph, new occurrences to the streaming
+ * engine. Without an engine the graph only grows, for a bulk load judged once at the end (IdgraphEngine.start).
+ */
+export function applyToGraph(graph: TemporalGraph, engine?: IdgraphEngine): StoredBatchHandler {
   return async (fresh) => {
     const refused: { event: PreparedEvent; message: string }[] = [];
     const occurrences: NewOccurrence[] = [];
@@ -68,7 +71,7 @@ export function applyToGraph(graph: TemporalGraph, engine: IdgraphEngine): Store
         refused.push({ event: e, message: (err as Error).message });
       }
     }
-    if (occurrences.length) await engine.onOccurrences(occurrences);
+    if (engine && occurrences.length) await engine.onOccurrences(occurrences);
     return refused;
   };
 }

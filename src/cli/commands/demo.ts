@@ -33,10 +33,10 @@ export function register(program: Command): void {
       const runtime = await openEngineRuntime({ storeDir, catalog: catalogFromOptions({}) });
       let accepted = 0;
       for (const { source } of expandInputs([demoData])) {
-        const out = await runtime.ingest(source, {});
+        const out = await runtime.ingestBulk(source, {});
         for (const c of Object.values(out.tables)) accepted += c.accepted;
       }
-      await runtime.engine.start();
+      await runtime.judge();
       const detections = runtime.engine.detections().length;
       const chains = runtime.engine.listChains();
       await runtime.close();

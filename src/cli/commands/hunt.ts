@@ -68,7 +68,8 @@ export function register(program: Command): void {
     }
     const runtime = await openFromOptions(opts, opts.input ? { memory: true } : {});
     try {
-      if (opts.input) for (const { source } of expandInputs(opts.input)) await runtime.ingest(source, {});
+      // A one-shot hunt judges in batch below: the files only need to reach the graph.
+      if (opts.input) for (const { source } of expandInputs(opts.input)) await runtime.ingestBulk(source, {});
       checkParams(runtime.engine.catalog);
       const results = selectDetectors(runtime.engine.catalog, ids).map((e) => {
         const [r] = runtime.engine.hunt([e.definition.id], { ...range, params: paramsFor(e) });

@@ -127,6 +127,9 @@ export class EventIngest {
       for (const e of fresh) if (!refused.has(e)) counts(e.table).accepted++;
       opts.onProgress?.(read);
     };
+    // One batch is stored while the next is read and prepared (the store commits off the main thread);
+    // batches still reach the store, the graph and the engine one at a time and in order.
+    let storing: Promise<void> = Promise.resolve();
     for await (const item of readSource(source, opts.table === undefined ? {} : { table: opts.table })) {
       read++;
       const prepared = 'kind' in item ? item : prepareRecord(item);
@@ -135,8 +138,12 @@ export class EventIngest {
         continue;
       }
       batch.push(prepared);
-      if (batch.length >= this.batchSize) await flush();
+      if (batch.length >= this.batchSize) {
+        await storing;
+        storing = flush();
+      }
     }
+    await storing;
     await flush();
     return { tables, rejects, rejectsTotal };
   }

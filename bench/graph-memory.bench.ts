@@ -12,6 +12,7 @@
  */
 import type { EventFacts } from '../src/graph/facts.js';
 import { TemporalGraph } from '../src/graph/temporal-graph.js';
+import { seededRandom } from './seeded-random.js';
 
 const TOTAL = Number(process.argv[2] ?? 1_000_000);
 const USERS = Number(process.argv[3] ?? 5_000);
@@ -25,22 +26,9 @@ if (!gc) {
   process.exit(2);
 }
 
-/** mulberry32: small seeded PRNG so runs are comparable. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rand = rng(42);
-const int = (n: number) => Math.floor(rand() * n);
+const { rand, int, pick, skew: skewBy, ipv4 } = seededRandom(42);
 /** Skewed pick: low indexes much more likely (roughly Zipf). */
-const skew = <T>(xs: readonly T[]) => xs[Math.floor(xs.length * rand() ** 3)]!;
-const pick = <T>(xs: readonly T[]) => xs[int(xs.length)]!;
+const skew = <T>(xs: readonly T[]): T => skewBy(xs, 3);
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 const HEX = '0123456789abcdef';
 const randomText = (alphabet: string, len: number) => {
@@ -52,7 +40,6 @@ const guid = () => {
   const h = randomText(HEX, 32);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 };
-const ipv4 = () => `${int(223) + 1}.${int(256)}.${int(256)}.${int(256)}`;
 
 const apps = Array.from({ length: 60 }, (_, i) => ({ name: `App ${i} ${['Portal', 'Teams', 'Outlook', 'SharePoint'][i % 4]}`, id: guid() }));
 const results = [

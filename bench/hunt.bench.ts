@@ -22,6 +22,7 @@ import type { EventFacts, NodeFact, NodeRef } from '../src/graph/facts.js';
 import { canonicalIp } from '../src/graph/node-keys.js';
 import type { EdgeKind, Scalar } from '../src/graph/schema.js';
 import { TemporalGraph } from '../src/graph/temporal-graph.js';
+import { seededRandom } from './seeded-random.js';
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.split('=') as [string, string]));
 const SIGN_INS = Number(args['signIns'] ?? 1_000_000);
@@ -32,23 +33,9 @@ const DAYS = 14;
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 0, 1);
 
-/** mulberry32: small seeded PRNG so runs are comparable. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rand = rng(7);
-const int = (n: number): number => Math.floor(rand() * n);
-const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]!;
+const { rand, int, pick, skew: skewBy, ipv4 } = seededRandom(7);
 /** Skewed pick: low indexes more likely (a few heavy accounts, a long tail). */
-const skew = <T>(xs: readonly T[]): T => xs[Math.floor(xs.length * rand() ** 2)]!;
-const ipv4 = (): string => `${int(223) + 1}.${int(256)}.${int(256)}.${int(256)}`;
+const skew = <T>(xs: readonly T[]): T => skewBy(xs, 2);
 
 const apps = ['Office 365 Exchange Online', 'OfficeHome', 'Azure Portal', 'Microsoft Teams', 'SharePoint Online', 'Microsoft Authenticator App', 'Outlook Mobile'];
 const results: readonly (readonly [string, string])[] = [

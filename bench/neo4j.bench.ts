@@ -24,6 +24,7 @@ import { join } from 'node:path';
 import { neo4jTargetFrom } from '../src/store/neo4j/neo4j-connection.js';
 import { Neo4jStore } from '../src/store/neo4j/neo4j-store.js';
 import { preparedFromFacts, type TestNeo4j } from '../test/neo4j/cypher-neo4j.js';
+import { seededRandom } from './seeded-random.js';
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.split('=') as [string, string]));
 const EVENTS = Number(args['events'] ?? 200_000);
@@ -35,20 +36,7 @@ const DAY = 86_400_000;
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2026, 0, 1);
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rand = rng(11);
-const int = (n: number): number => Math.floor(rand() * n);
-const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]!;
-const ipv4 = (): string => `${int(223) + 1}.${int(256)}.${int(256)}.${int(256)}`;
+const { rand, int, pick, ipv4 } = seededRandom(11);
 const upnOf = (i: number): string => `user${i}@contoso.com`;
 const userRef = (upn: string): NodeRef => ({ kind: 'User', key: upn.toLowerCase() });
 const apps = ['Office 365 Exchange Online', 'OfficeHome', 'Azure Portal', 'Microsoft Teams', 'SharePoint Online'];

@@ -111,11 +111,12 @@ export function huntRoutes(deps: HuntDeps): RouteModule {
     });
   };
 
-  const run = (body: z.infer<typeof HuntRequest>, selected: ReturnType<typeof plan>): HuntResult => {
+  const run = async (body: z.infer<typeof HuntRequest>, selected: ReturnType<typeof plan>): Promise<HuntResult> => {
     const rows: HuntResult['rows'] = {};
     const columns: HuntResult['columns'] = {};
     for (const s of selected) {
-      const [r] = engine.hunt([s.id], { start: body.start, end: body.end, params: s.params });
+      // Where the graph lives: in memory, or as compiled Cypher on a Neo4j store.
+      const [r] = await engine.hunts([s.id], { start: body.start, end: body.end, params: s.params });
       rows[s.id] = r!.rows;
       columns[s.id] = r!.columns;
     }
@@ -134,9 +135,9 @@ export function huntRoutes(deps: HuntDeps): RouteModule {
         description: `Ranges longer than the job threshold (default ${DEFAULT_HUNT_JOB_THRESHOLD_MS / 86_400_000} days) answer 202 with a job to poll.`,
         request: { body: HuntRequest },
         responses: { 200: HuntResult, 202: JobBody },
-      }).handle(({ body, principal }) => {
+      }).handle(async ({ body, principal }) => {
         const selected = plan(body);
-        if (body.end - body.start <= threshold) return { status: 200, body: run(body, selected) };
+        if (body.end - body.start <= threshold) return { status: 200, body: await run(body, selected) };
         const job = jobs.submit('hunt', principal?.tokenId ?? '', () => run(body, selected));
         const out = jobBody(job);
         return { status: 202, body: out, headers: { Location: out.statusUrl } };

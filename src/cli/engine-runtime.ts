@@ -3,8 +3,11 @@
  * detector catalog, the temporal graph rebuilt from the durable DuckDB store,
  * the IdgraphEngine over the store's documents, and the ingest function that
  * feeds both. `memory: true` keeps everything in memory instead (a one-shot
- * `hunt --input`, tests).
+ * `hunt --input`, tests). `StoreRuntime` is what commands see: the Neo4j
+ * runtime (neo4j-runtime.ts) fulfils it too, so no command asks which store
+ * it has.
  */
+import { join } from 'node:path';
 import type { CatalogEntry } from '../detect/catalog.js';
 import type { EngineDocuments, EventSink } from '../engine/engine-store.js';
 import { applyToGraph, EventIngest, type IngestCallOptions, type IngestOutcome } from '../engine/event-ingest.js';
@@ -12,27 +15,49 @@ import { IdgraphEngine, type EngineOptions } from '../engine/idgraph-engine.js';
 import { MemoryDocuments } from '../engine/memory-documents.js';
 import { TemporalGraph } from '../graph/temporal-graph.js';
 import type { SourceInput } from '../ingest/formats/read-source.js';
+import type { GraphStats } from '../graph/temporal-graph.js';
 import { DuckDbStore } from '../store/duckdb/duckdb-store.js';
 
-export interface EngineRuntime {
+/** What `idgraph stats` shows, from whichever store. */
+export interface StoreStats {
+  readonly events: { table: string; events: number; first: number; last: number }[];
+  readonly graph: Pick<GraphStats, 'nodes' | 'edges' | 'occurrences' | 'totalNodes' | 'totalEdges' | 'totalOccurrences' | 'aliases'>;
+  readonly span: { first: number; last: number } | null;
+}
+
+/** What every data command works on, whichever store holds the graph. */
+export interface StoreRuntime {
   readonly engine: IdgraphEngine;
-  readonly graph: TemporalGraph;
-  /** The DuckDB store, when durable. */
-  readonly store: DuckDbStore | undefined;
-  /** Where data lives: the store directory, or "memory". */
+  /**
+   * The in-memory temporal graph, when the store keeps one (embedded). On a remote store it is
+   * undefined: hunts, detections and chains go through the engine, which runs them on the server.
+   */
+  readonly graph: TemporalGraph | undefined;
+  /** Where data lives: the store directory, a server URI (no secrets), or "memory". */
   readonly location: string;
   readonly durable: boolean;
   /** Events dropped by retention when opening. */
   readonly retained: { dropped: number };
+  /** Default folder of rejects files. */
+  readonly rejectsDir: string;
   ingest(source: SourceInput, opts: IngestCallOptions): Promise<IngestOutcome>;
   /**
    * Ingests without judging each batch, for bulk loads of files: a file of one table arrives after another
    * table's, so most of its events would be late for streaming anyway. Call `judge()` after the last one.
    */
   ingestBulk(source: SourceInput, opts: IngestCallOptions): Promise<IngestOutcome>;
-  /** Judges the whole graph once (what streaming would have found) and updates detections and chains. */
+  /** Judges what bulk ingests added (what streaming would have found) and updates detections and chains. */
   judge(): Promise<void>;
+  /** Events per table, graph counts and time span. */
+  stats(): Promise<StoreStats>;
   close(): Promise<void>;
+}
+
+/** The embedded runtime: the in-memory graph and the DuckDB store beside the engine. */
+export interface EngineRuntime extends StoreRuntime {
+  readonly graph: TemporalGraph;
+  /** The DuckDB store, when durable. */
+  readonly store: DuckDbStore | undefined;
 }
 
 /** Opens the engine for a store directory and starts it (graph rebuilt, streaming state primed, chains restored). */
@@ -72,9 +97,11 @@ export async function openEngineRuntime(input: {
     location: store ? input.storeDir : 'memory',
     durable: store !== undefined,
     retained: { dropped },
+    rejectsDir: join(store ? input.storeDir : process.cwd(), store ? 'rejects' : 'idgraph-rejects'),
     ingest: (source, opts) => ingest.ingest(source, opts),
     ingestBulk: (source, opts) => bulk.ingest(source, opts),
     judge: () => engine.start(),
+    stats: async () => ({ events: (await store?.eventStats()) ?? [], graph: graph.stats(), span: graph.timeSpan() }),
     close: async () => {
       await store?.close();
     },

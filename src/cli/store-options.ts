@@ -4,8 +4,8 @@ import { IdgraphError } from '../errors.js';
 import { isNeo4jUri } from '../store/neo4j/neo4j-connection.js';
 import { resolveStoreDir } from '../store/store-location.js';
 import { catalogFromOptions, withDetectorDirs } from './detector-catalog-option.js';
-import { openEngineRuntime, type EngineRuntime } from './engine-runtime.js';
-import { openNeo4jRuntime, type Neo4jRuntime } from './neo4j-runtime.js';
+import { openEngineRuntime, type StoreRuntime } from './engine-runtime.js';
+import { openNeo4jRuntime } from './neo4j-runtime.js';
 
 export interface StoreOptions {
   store?: string;
@@ -20,7 +20,7 @@ export interface StoreOptions {
 export function withStoreOptions(cmd: Command): Command {
   return withDetectorDirs(
     cmd
-      .option('--store <path|uri>', 'store directory, or a Neo4j URI (bolt://, neo4j://, +s) for ingest, hunt and stats (default: $IDGRAPH_STORE, else the per-user data directory)')
+      .option('--store <path|uri>', 'store directory, or a Neo4j URI (bolt://, neo4j://, +s, +ssc) (default: $IDGRAPH_STORE, else the per-user data directory)')
       .option('--neo4j-user <name>', 'Neo4j user (default: $IDGRAPH_NEO4J_USER; the password comes only from $IDGRAPH_NEO4J_PASSWORD or $IDGRAPH_NEO4J_PASSWORD_FILE)')
       .option('--neo4j-database <name>', 'Neo4j database (default: $IDGRAPH_NEO4J_DATABASE, else the server default)')
       .option('--retention-days <n>', 'drop events older than N days (default: $IDGRAPH_RETENTION_DAYS, else keep all)')
@@ -41,32 +41,28 @@ export function neo4jStoreUri(opts: StoreOptions, env: NodeJS.ProcessEnv = proce
   return isNeo4jUri(store) ? store : undefined;
 }
 
-/** Opens the Neo4j store the options name (call when neo4jStoreUri says there is one). */
-export async function openNeo4jFromOptions(opts: StoreOptions): Promise<Neo4jRuntime> {
-  const uri = neo4jStoreUri(opts);
-  if (uri === undefined) throw new IdgraphError('BAD_INPUT', '--store: not a Neo4j URI');
-  return openNeo4jRuntime({
-    uri,
-    catalog: catalogFromOptions(opts),
-    ...(opts.neo4jUser ? { user: opts.neo4jUser } : {}),
-    ...(opts.neo4jDatabase ? { database: opts.neo4jDatabase } : {}),
-  });
-}
-
-/** Opens the engine on the store the options name (or in memory). */
-export async function openFromOptions(opts: StoreOptions, extra: { memory?: boolean } = {}): Promise<EngineRuntime> {
-  if (!extra.memory && neo4jStoreUri(opts) !== undefined)
-    throw new IdgraphError(
-      'BAD_INPUT',
-      'this command runs on the embedded store only: on a Neo4j store, ingest, hunt and stats work today; detections, chains, entity and serve need the embedded store',
-    );
-  const retentionDays = positive('--retention-days', opts.retentionDays ?? process.env['IDGRAPH_RETENTION_DAYS']);
+/** Opens the engine on the store the options name: a directory (embedded), a Neo4j URI, or memory. */
+export async function openFromOptions(opts: StoreOptions, extra: { memory?: boolean } = {}): Promise<StoreRuntime> {
   const lateness = positive('--lateness', opts.lateness);
+  const engine = lateness === undefined ? {} : { lateness: lateness * 3_600_000 };
+  const uri = extra.memory ? undefined : neo4jStoreUri(opts);
+  if (uri !== undefined) {
+    // Retention on Neo4j would delete history other tools may read: not done behind the user's back.
+    if (opts.retentionDays !== undefined) throw new IdgraphError('BAD_INPUT', '--retention-days applies to the embedded store only; on Neo4j, expire data with the database\'s own tools');
+    return openNeo4jRuntime({
+      uri,
+      catalog: catalogFromOptions(opts),
+      engine,
+      ...(opts.neo4jUser ? { user: opts.neo4jUser } : {}),
+      ...(opts.neo4jDatabase ? { database: opts.neo4jDatabase } : {}),
+    });
+  }
+  const retentionDays = positive('--retention-days', opts.retentionDays ?? process.env['IDGRAPH_RETENTION_DAYS']);
   return openEngineRuntime({
     storeDir: resolveStoreDir(opts.store),
     catalog: catalogFromOptions(opts),
     ...(extra.memory ? { memory: true } : {}),
     ...(retentionDays === undefined ? {} : { retentionDays }),
-    engine: lateness === undefined ? {} : { lateness: lateness * 3_600_000 },
+    engine,
   });
 }

@@ -8,12 +8,13 @@ import { ChainEngine, type ChainState, type TriageEntry } from '../chains/chain-
 import type { Chain, TriageStatus } from '../chains/chain-schema.js';
 import { huntRows, runDetector, type HuntOptions } from '../detect/batch.js';
 import { selectDetectors, type CatalogEntry } from '../detect/catalog.js';
-import { formatRow, type Detection } from '../detect/detection.js';
+import { formatRow, stableJson, type Detection } from '../detect/detection.js';
 import type { Value } from '../detect/expr/ast.js';
 import { StreamingEngine, type NewOccurrence, type StreamingChange } from '../detect/streaming.js';
 import { IdgraphError } from '../errors.js';
 import type { NodeRef } from '../graph/facts.js';
 import type { TemporalGraphView } from '../graph/graph-view.js';
+import type { DetectionJudge } from './detection-judge.js';
 import type { EngineDocuments, RawEvent } from './engine-store.js';
 
 const DETECTIONS = 'detections';
@@ -24,7 +25,19 @@ export interface EngineOptions {
   readonly lateness?: number;
   /** Chain horizon, ms (default 7 days). */
   readonly horizon?: number;
+  /** Who judges detections (default: the streaming engine over `view`; a remote store brings its own). */
+  readonly judge?: DetectionJudge;
+  /** Whether a user holds an admin role (default: read from `view`). */
+  readonly isPrivileged?: (user: NodeRef) => boolean;
+  /** Runs batch hunts where the graph lives (default: in memory over `view`). */
+  readonly hunter?: Hunter;
 }
+
+/** Rows of detectors over a range, keyed by detector id, as hunts.md shapes them. */
+export type HuntResult = { id: string; columns: string[]; rows: Record<string, Value>[] }[];
+
+/** Runs detectors in batch (the Neo4j store: as compiled Cypher on the server). */
+export type Hunter = (entries: readonly CatalogEntry[], opts: HuntOptions) => Promise<HuntResult>;
 
 /** Filters for listing detections. */
 export interface DetectionFilter {
@@ -54,7 +67,7 @@ export function isPrivilegedUser(view: TemporalGraphView, user: NodeRef): boolea
 export type EngineListener = (change: StreamingChange) => void;
 
 export class IdgraphEngine {
-  readonly streaming: StreamingEngine;
+  readonly streaming: DetectionJudge;
   readonly chains: ChainEngine;
   private readonly listeners = new Set<EngineListener>();
 
@@ -64,32 +77,46 @@ export class IdgraphEngine {
     private readonly docs: EngineDocuments,
     opts: EngineOptions = {},
   ) {
-    this.streaming = new StreamingEngine(
-      [...catalog.values()].map((e) => e.pattern),
-      view,
-      opts.lateness === undefined ? {} : { lateness: opts.lateness },
-    );
+    this.hunter = opts.hunter;
+    this.streaming =
+      opts.judge ??
+      new StreamingEngine(
+        [...catalog.values()].map((e) => e.pattern),
+        view,
+        opts.lateness === undefined ? {} : { lateness: opts.lateness },
+      );
+    const isPrivileged = opts.isPrivileged ?? ((n: NodeRef) => isPrivilegedUser(view, n));
     this.chains = new ChainEngine({
       ...(opts.horizon === undefined ? {} : { horizonMs: opts.horizon }),
       detectorInfo: (id) => {
         const e = catalog.get(id);
         return e ? { name: e.definition.name, severity: e.definition.severity, tactics: e.definition.tactics, pattern: e.pattern } : undefined;
       },
-      isPrivileged: (n) => isPrivilegedUser(view, n),
+      isPrivileged,
     });
   }
+
+  private readonly hunter: Hunter | undefined;
 
   /**
    * Brings detections and chains in line with the graph as loaded (after a restart or bulk load):
    * streaming state primed from the whole graph, stored detections replaced, chain state restored.
+   * `rejudge: false` lets a judge that keeps its state in the store (Neo4j) take the stored detections
+   * as they are instead of judging the whole graph again on every open.
    */
-  async start(): Promise<void> {
-    const live = this.streaming.prime();
+  async start(opts: { rejudge?: boolean } = {}): Promise<void> {
     const stored = await this.docs.listDocs(DETECTIONS);
+    const live =
+      opts.rejudge === false && this.streaming.restore
+        ? this.streaming.restore(stored.map((s) => s.doc as Detection))
+        : await this.streaming.prime();
     const liveIds = new Set(live.map((d) => d.id));
     const stale = stored.map((s) => s.id).filter((id) => !liveIds.has(id));
     if (stale.length) await this.docs.deleteDocs(DETECTIONS, stale);
-    if (live.length) await this.docs.putDocs(DETECTIONS, live.map((d) => ({ id: d.id, doc: d })));
+    // Only what changed is written: on a remote store every document is a round trip.
+    const before = new Map(stored.map((s) => [s.id, stableJson(s.doc)]));
+    const changed = live.filter((d) => before.get(d.id) !== stableJson(d));
+    if (changed.length) await this.docs.putDocs(DETECTIONS, changed.map((d) => ({ id: d.id, doc: d })));
     const [state] = await this.docs.listDocs(CHAIN_STATE);
     if (state) this.chains.loadState(state.doc as ChainState);
     this.chains.upsert(live);
@@ -97,7 +124,11 @@ export class IdgraphEngine {
 
   /** Judges newly applied occurrences: stores new and withdrawn detections and updates chains. */
   async onOccurrences(occurrences: readonly NewOccurrence[]): Promise<StreamingChange> {
-    const change = this.streaming.apply(occurrences);
+    return this.applyChange(await this.streaming.apply(occurrences));
+  }
+
+  /** Stores a judged change (new and withdrawn detections), updates chains and tells listeners. */
+  async applyChange(change: StreamingChange): Promise<StreamingChange> {
     if (change.upserted.length) await this.docs.putDocs(DETECTIONS, change.upserted.map((d) => ({ id: d.id, doc: d })));
     if (change.withdrawn.length) await this.docs.deleteDocs(DETECTIONS, change.withdrawn.map((d) => d.id));
     this.chains.upsert(change.upserted);
@@ -117,8 +148,16 @@ export class IdgraphEngine {
     await this.docs.putDocs(CHAIN_STATE, [{ id: 'state', doc: this.chains.getState() }]);
   }
 
-  /** Runs detectors in batch over a range; rows keyed by detector id, as hunts.md shapes them. */
-  hunt(ids: readonly string[], opts: HuntOptions): { id: string; columns: string[]; rows: Record<string, Value>[] }[] {
+  /** Runs detectors in batch over a range where the graph lives (in memory, or as Cypher on Neo4j). */
+  async hunts(ids: readonly string[], opts: HuntOptions): Promise<HuntResult> {
+    if (this.hunter) return this.hunter(selectDetectors(this.catalog, ids), opts);
+    return this.hunt(ids, opts);
+  }
+
+  /** Runs detectors in batch over the in-memory graph; rows keyed by detector id, as hunts.md shapes them. */
+  hunt(ids: readonly string[], opts: HuntOptions): HuntResult {
+    // A store that hunts remotely has an empty in-memory graph: answering from it would be silently wrong.
+    if (this.hunter) throw new Error('this engine hunts on its store: use hunts()');
     return selectDetectors(this.catalog, ids).map((e) => ({
       id: e.definition.id,
       columns: [...e.pattern.columns],

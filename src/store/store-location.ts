@@ -4,6 +4,7 @@
  */
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { isNeo4jUri } from './neo4j/neo4j-connection.js';
 
 /** The store directory (absolute) for an optional `--store` value. */
 export function resolveStoreDir(opt?: string, env: NodeJS.ProcessEnv = process.env): string {
@@ -13,4 +14,14 @@ export function resolveStoreDir(opt?: string, env: NodeJS.ProcessEnv = process.e
   const xdg = env['XDG_DATA_HOME'];
   const dataHome = xdg !== undefined && xdg !== '' ? xdg : join(homedir(), '.local', 'share');
   return resolve(dataHome, 'idgraph', 'store');
+}
+
+/**
+ * Where local state (API tokens, webhooks) lives for a `--store` value: the store directory, or, when the
+ * store is a Neo4j server (from the option or IDGRAPH_STORE), the per-user data directory.
+ */
+export function resolveStateDir(opt?: string, env: NodeJS.ProcessEnv = process.env): string {
+  const named = opt !== undefined && opt !== '' ? opt : env['IDGRAPH_STORE'];
+  if (isNeo4jUri(named)) return resolveStoreDir(undefined, { ...env, IDGRAPH_STORE: '' });
+  return resolveStoreDir(opt, env);
 }

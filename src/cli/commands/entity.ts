@@ -21,15 +21,18 @@ export function register(program: Command): void {
     if (!kind) throw new IdgraphError('BAD_INPUT', `unknown kind ${kindArg} (one of ${NODE_KIND_NAMES.join(', ')})`);
     const runtime = await openFromOptions(opts);
     try {
-      const key = runtime.graph.resolve(kind, canonicalKey(kind, keyArg));
+      const graph = runtime.graph;
+      // Neighbourhoods and timelines read the in-memory graph; on Neo4j use a Cypher client meanwhile.
+      if (!graph) throw new IdgraphError('BAD_INPUT', `entity needs the embedded store (${runtime.location} is a Neo4j server: query it with Cypher, or see idgraph detections and chains)`);
+      const key = graph.resolve(kind, canonicalKey(kind, keyArg));
       if (key === undefined) throw new IdgraphError('NOT_FOUND', `no ${kind} ${keyArg} in the store`);
       const ref = { kind, key };
-      const nb = neighbours(runtime.graph, ref);
-      const tl = timeline(runtime.graph, ref, { limit: Number(opts.limit) || 50, order: 'desc' });
+      const nb = neighbours(graph, ref);
+      const tl = timeline(graph, ref, { limit: Number(opts.limit) || 50, order: 'desc' });
       const detections = runtime.engine.detections({ entity: ref }).map((d) => ({ detector: d.detector, time: new Date(d.time).toISOString(), row: runtime.engine.detectionRow(d) }));
       const chains = runtime.engine.listChains({ entity: ref }).map((c) => ({ id: c.id, score: c.score, status: c.status, steps: c.steps.length }));
       if (opts.json) {
-        process.stdout.write(`${JSON.stringify({ entity: ref, aliases: runtime.graph.nodeAliases(ref), props: runtime.graph.nodeProps(ref), neighbours: nb, timeline: tl, detections, chains }, null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify({ entity: ref, aliases: graph.nodeAliases(ref), props: graph.nodeProps(ref), neighbours: nb, timeline: tl, detections, chains }, null, 2)}\n`);
         return;
       }
       const iso = (t: number) => new Date(t).toISOString();

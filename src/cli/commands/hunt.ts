@@ -11,7 +11,7 @@ import type { Value } from '../../detect/expr/ast.js';
 import { IdgraphError } from '../../errors.js';
 import { expandInputs } from '../input-paths.js';
 import { renderRows, ROW_FORMATS, type RowFormat } from '../row-output.js';
-import { neo4jStoreUri, openFromOptions, openNeo4jFromOptions, withStoreOptions, type StoreOptions } from '../store-options.js';
+import { openFromOptions, withStoreOptions, type StoreOptions } from '../store-options.js';
 import { huntRange } from '../time-range.js';
 
 interface HuntCliOptions extends StoreOptions {
@@ -55,26 +55,17 @@ export function register(program: Command): void {
       const known = new Set(selectDetectors(catalog, ids).flatMap((e) => Object.keys(e.definition.params)));
       for (const k of Object.keys(raw)) if (!known.has(k)) throw new IdgraphError('BAD_INPUT', `--param ${k}: no selected detector declares it`);
     };
-    if (!opts.input && neo4jStoreUri(opts) !== undefined) {
-      // On Neo4j the detectors run as their compiled Cypher, on the server.
-      const neo = await openNeo4jFromOptions(opts);
-      try {
-        checkParams(neo.catalog);
-        process.stdout.write(renderRows(await neo.hunt(ids, { ...range, params: paramsFor }), opts.format as RowFormat));
-      } finally {
-        await neo.close();
-      }
-      return;
-    }
+    // On Neo4j the engine runs the detectors as their compiled Cypher, on the server.
     const runtime = await openFromOptions(opts, opts.input ? { memory: true } : {});
     try {
       // A one-shot hunt judges in batch below: the files only need to reach the graph.
       if (opts.input) for (const { source } of expandInputs(opts.input)) await runtime.ingestBulk(source, {});
       checkParams(runtime.engine.catalog);
-      const results = selectDetectors(runtime.engine.catalog, ids).map((e) => {
-        const [r] = runtime.engine.hunt([e.definition.id], { ...range, params: paramsFor(e) });
-        return r!;
-      });
+      const results = [];
+      for (const e of selectDetectors(runtime.engine.catalog, ids)) {
+        const [r] = await runtime.engine.hunts([e.definition.id], { ...range, params: paramsFor(e) });
+        results.push(r!);
+      }
       process.stdout.write(renderRows(results, opts.format as RowFormat));
     } finally {
       await runtime.close();

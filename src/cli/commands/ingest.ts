@@ -12,7 +12,7 @@ import { IdgraphError } from '../../errors.js';
 import type { Reject } from '../../ingest/prepared-event.js';
 import { expandInputs } from '../input-paths.js';
 import type { SourceInput } from '../../ingest/formats/read-source.js';
-import { neo4jStoreUri, openFromOptions, openNeo4jFromOptions, withStoreOptions, type StoreOptions } from '../store-options.js';
+import { openFromOptions, withStoreOptions, type StoreOptions } from '../store-options.js';
 
 interface IngestCliOptions extends StoreOptions {
   table?: string;
@@ -30,28 +30,24 @@ export function renderCounts(tables: Record<string, TableCounts>): string {
   return [line(head), ...body.map(line)].join('\n');
 }
 
-/** Where an ingest goes: the embedded engine (detectors judged as batches land) or a Neo4j store. */
+/** Where an ingest goes: the store's engine, which judges detectors once the files are in. */
 interface IngestTarget {
   readonly location: string;
   /** Default folder of rejects files. */
   readonly rejectsDir: string;
   ingest(source: SourceInput, opts: IngestCallOptions): Promise<IngestOutcome>;
-  /** After the last file: detections and chains in the store, where the store judges as it ingests. */
-  settle(): Promise<{ detections: number; chains: number } | undefined>;
+  /** After the last file: judge what was added; detections and chains in the store. */
+  settle(): Promise<{ detections: number; chains: number }>;
   close(): Promise<void>;
 }
 
 async function openIngestTarget(opts: IngestCliOptions): Promise<IngestTarget> {
-  if (neo4jStoreUri(opts) !== undefined) {
-    const neo = await openNeo4jFromOptions(opts);
-    return { location: neo.location, rejectsDir: join(process.cwd(), 'idgraph-rejects'), ingest: neo.ingest, settle: async () => undefined, close: neo.close };
-  }
   const runtime = await openFromOptions(opts);
   return {
     location: runtime.location,
-    rejectsDir: join(runtime.location, 'rejects'),
+    rejectsDir: runtime.rejectsDir,
     // Files arrive table by table, so most events would be late for streaming: load them all, then judge
-    // the whole store once (the same detections streaming gives in order, at a fraction of the cost).
+    // once what they added (the same detections streaming gives in order, at a fraction of the cost).
     ingest: runtime.ingestBulk,
     async settle() {
       await runtime.judge();
@@ -88,7 +84,7 @@ export function register(program: Command): void {
       }
       appendFileSync(rejectsPath, `${JSON.stringify(r)}\n`);
     };
-    let summary: { detections: number; chains: number } | undefined;
+    let summary: { detections: number; chains: number };
     try {
       try {
         for (const [i, { label, source }] of sources.entries()) {
@@ -121,10 +117,10 @@ export function register(program: Command): void {
     const accepted = Object.values(tables).reduce((n, c) => n + c.accepted, 0);
     const rejectsFile = rejectsOpened ? rejectsPath : null;
     if (opts.json) {
-      process.stdout.write(`${JSON.stringify({ tables, rejected: rejectsTotal, rejectsFile, seconds, store: target.location, ...(summary ?? {}) }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ tables, rejected: rejectsTotal, rejectsFile, seconds, store: target.location, ...summary }, null, 2)}\n`);
     } else {
       process.stdout.write(`${renderCounts(tables)}\n`);
-      const judged = summary ? `; ${summary.detections} detections, ${summary.chains} chains in the store` : '; hunts run as Cypher on this store (idgraph hunt)';
+      const judged = `; ${summary.detections} detections, ${summary.chains} chains in the store`;
       process.stdout.write(`${accepted} events accepted in ${seconds.toFixed(1)} s into ${target.location}${judged}\n`);
       if (rejectsFile) process.stdout.write(`${rejectsTotal} rejected records written to ${rejectsFile}\n`);
     }

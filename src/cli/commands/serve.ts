@@ -17,8 +17,8 @@ import { v1Routes } from '../../../api/v1.js';
 import type { IdgraphEngine } from '../../engine/idgraph-engine.js';
 import { loadWebhooks, WebhookNotifier } from '../../engine/webhooks.js';
 import { IdgraphError } from '../../errors.js';
-import { resolveStoreDir } from '../../store/store-location.js';
-import { openFromOptions, withStoreOptions, type StoreOptions } from '../store-options.js';
+import { resolveStateDir } from '../../store/store-location.js';
+import { neo4jStoreUri, openFromOptions, withStoreOptions, type StoreOptions } from '../store-options.js';
 
 export interface ServeOptions extends StoreOptions {
   port?: number;
@@ -39,9 +39,11 @@ export interface RunningServe {
 export async function startServe(opts: ServeOptions = {}): Promise<RunningServe> {
   const env = opts.env ?? process.env;
   const out = opts.out ?? ((s: string) => process.stdout.write(s));
-  const storeDir = resolveStoreDir(opts.store, env);
+  const uri = neo4jStoreUri(opts, env);
+  // Tokens and webhooks are local files: beside the embedded store, or in the per-user data directory when the graph is on Neo4j.
+  const storeDir = resolveStateDir(opts.store, env);
   const hooks = loadWebhooks(storeDir, env);
-  const runtime = await openFromOptions({ ...opts, store: storeDir });
+  const runtime = await openFromOptions({ ...opts, store: uri ?? storeDir });
   const catalog = runtime.engine.catalog;
   const logger = jsonLogger();
   const notifier = new WebhookNotifier(hooks, { onError: (message, fields) => logger.warn(message, fields) });
@@ -74,7 +76,7 @@ export async function startServe(opts: ServeOptions = {}): Promise<RunningServe>
     throw err;
   }
   out(`idgraph API listening on ${server.url}\n`);
-  out(`  docs ${server.url}/docs · OpenAPI ${server.url}/openapi.json · store ${runtime.durable ? storeDir : 'in memory (not kept after exit)'}\n`);
+  out(`  docs ${server.url}/docs · OpenAPI ${server.url}/openapi.json · store ${runtime.durable ? runtime.location : 'in memory (not kept after exit)'}\n`);
   out(`  ${catalog.size} detectors · ${runtime.engine.listChains().length} chains · ${hooks.length} webhook${hooks.length === 1 ? '' : 's'}\n`);
   const tokensFile = resolveTokensFile(storeDir, env);
   const hasEnvToken = (env['IDGRAPH_TOKEN'] ?? '') !== '';
@@ -109,7 +111,7 @@ export function register(program: Command): void {
   withStoreOptions(
     program
       .command('serve')
-      .description('serve the REST API (/v1, /docs, /openapi.json, /metrics) on the embedded store')
+      .description('serve the REST API (/v1, /docs, /openapi.json, /metrics) on the store')
       .option('--port <n>', 'port to listen on (0: any free port)', (v) => parsePort(v), 8080)
       .option('--host <host>', 'interface to bind (default loopback only)', '127.0.0.1')
       .option('--job-days <n>', 'hunts over more days than this run as background jobs', (v) => Number(v), 31),

@@ -1,31 +1,16 @@
 /** `idgraph stats`: node and edge counts per kind, occurrences, stored events per table and the time span. */
 import type { Command } from 'commander';
-import type { Neo4jGraphStats } from '../../store/neo4j/neo4j-store.js';
-import { neo4jStoreUri, openFromOptions, openNeo4jFromOptions, withStoreOptions, type StoreOptions } from '../store-options.js';
+import type { StoreStats } from '../engine-runtime.js';
+import { openFromOptions, withStoreOptions, type StoreOptions } from '../store-options.js';
 
-type GraphCounts = Neo4jGraphStats;
+type GraphCounts = StoreStats['graph'];
 
-/** The figures stats prints, from the embedded store or a Neo4j one (where detections are not kept: hunts run as Cypher). */
-async function collectStats(opts: StoreOptions): Promise<{ out: Record<string, unknown> & { store: string; span: { first: string; last: string } | null; detections: number | null; chains: number | null }; g: GraphCounts; events: { table: string; events: number }[] }> {
+/** The figures stats prints, from whichever store. */
+async function collectStats(opts: StoreOptions): Promise<{ out: Record<string, unknown> & { store: string; span: { first: string; last: string } | null; detections: number; chains: number }; g: GraphCounts; events: { table: string; events: number }[] }> {
   const iso = (t: number): string => new Date(t).toISOString();
-  if (neo4jStoreUri(opts) !== undefined) {
-    const neo = await openNeo4jFromOptions(opts);
-    try {
-      const events = await neo.store.eventStats();
-      const g = await neo.store.graphStats();
-      const first = Math.min(...events.map((e) => e.first));
-      const last = Math.max(...events.map((e) => e.last));
-      const span = events.length ? { first: iso(first), last: iso(last) } : null;
-      return { out: { store: neo.location, span, events, graph: g, detections: null, chains: null }, g, events };
-    } finally {
-      await neo.close();
-    }
-  }
   const runtime = await openFromOptions(opts);
   try {
-    const g = runtime.graph.stats();
-    const events = (await runtime.store?.eventStats()) ?? [];
-    const span = runtime.graph.timeSpan();
+    const { events, graph: g, span } = await runtime.stats();
     return {
       out: {
         store: runtime.location,
@@ -63,7 +48,7 @@ export function register(program: Command): void {
         for (const [kind, n] of Object.entries(g.edges)) lines.push(`  ${kind.padEnd(34)} ${num(n)}  ${String(g.occurrences[kind as keyof typeof g.occurrences] ?? 0).padStart(11)}`);
         lines.push(`  ${'total'.padEnd(34)} ${num(g.totalEdges)}  ${String(g.totalOccurrences).padStart(11)}`);
         lines.push('', `${g.totalNodes} nodes (${g.aliases} alias keys resolved to them)`);
-        if (out.detections !== null) lines.push('', `${out.detections} detections, ${out.chains} chains`);
+        lines.push('', `${out.detections} detections, ${out.chains} chains`);
         process.stdout.write(`${lines.join('\n')}\n`);
       }
     },

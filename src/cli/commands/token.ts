@@ -8,7 +8,7 @@ import { Scope, SCOPES } from '../../../api/auth/scopes.js';
 import type { TokenInfo } from '../../../api/auth/token-store.js';
 import { FileTokenStore, resolveTokensFile } from '../../../api/auth/token-store.js';
 import { IdgraphError } from '../../errors.js';
-import { resolveStoreDir } from '../../store/store-location.js';
+import { resolveStateDir } from '../../store/store-location.js';
 
 export interface TokenCommandOptions {
   store?: string;
@@ -19,7 +19,7 @@ export interface TokenCommandOptions {
 
 function storeFor(options: TokenCommandOptions): FileTokenStore {
   const env = options.env ?? process.env;
-  return new FileTokenStore(resolveTokensFile(resolveStoreDir(options.store, env), env));
+  return new FileTokenStore(resolveTokensFile(resolveStateDir(options.store, env), env));
 }
 
 function parseScopes(values: readonly string[]): Scope[] {

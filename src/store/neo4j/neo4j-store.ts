@@ -10,12 +10,15 @@ import neo4j, { type Driver } from 'neo4j-driver';
 import type { CypherRunner } from '../../detect/cypher/run.js';
 import type { EngineDocuments, EventSink, RawEvent } from '../../engine/engine-store.js';
 import { IdgraphError } from '../../errors.js';
+import type { NodeRef } from '../../graph/facts.js';
+import { normalizeKey } from '../../graph/entity-resolution.js';
 import { EDGE_KIND_NAMES, NODE_KIND_NAMES, type EdgeKind, type NodeKind } from '../../graph/schema.js';
 import { validateFacts, type GraphStats } from '../../graph/temporal-graph.js';
 import type { PreparedEvent } from '../../ingest/prepared-event.js';
 import { displayUri, openNeo4jDriver, type Neo4jTarget } from './neo4j-connection.js';
 import { writeEventBatch } from './neo4j-loader.js';
-import { DOC_LABEL, ensureSchema, EVENT_LABEL } from './neo4j-schema.js';
+import { aliasUid } from './batch-resolution.js';
+import { ALIAS_LABEL, DOC_LABEL, ensureSchema, EVENT_LABEL } from './neo4j-schema.js';
 
 const toNumber = (v: unknown): number => (neo4j.isInt(v) ? (v as { toNumber(): number }).toNumber() : Number(v));
 
@@ -174,6 +177,30 @@ export class Neo4jStore implements EventSink, EngineDocuments, CypherRunner {
     }
     const sum = (o: Record<string, number>): number => Object.values(o).reduce((a, b) => a + b, 0);
     return { nodes, edges, occurrences, totalNodes: sum(nodes), totalEdges: sum(edges), totalOccurrences: sum(occurrences), aliases };
+  }
+
+  /**
+   * The stored node each name stands for (by key or alias, as the embedded graph resolves them);
+   * names of no stored node are left out. Keyed by `kind|name` as given.
+   */
+  async resolveNames(names: readonly NodeRef[]): Promise<Map<string, NodeRef>> {
+    const out = new Map<string, NodeRef>();
+    const byUid = new Map<string, NodeRef>();
+    for (const n of names) byUid.set(aliasUid(n.kind, normalizeKey(n.kind, n.key)), n);
+    if (byUid.size === 0) return out;
+    const res = await this.run(`UNWIND $uids AS uid MATCH (a:${ALIAS_LABEL} {uid: uid}) RETURN uid, a.kind AS kind, a.canonical AS canonical`, { uids: [...byUid.keys()] });
+    for (const r of res.records) {
+      const o = r.toObject();
+      const asked = byUid.get(String(o['uid']))!;
+      out.set(`${asked.kind}|${asked.key}`, { kind: String(o['kind']) as NodeKind, key: String(o['canonical']) });
+    }
+    return out;
+  }
+
+  /** Keys of the users holding a role whose key contains "admin" (what chains weigh as privileged). */
+  async privilegedUsers(): Promise<Set<string>> {
+    const res = await this.run('MATCH (u:User)-[:HAS_ROLE]->(r:Role) WHERE r.key CONTAINS $admin RETURN DISTINCT u.key AS key', { admin: 'admin' });
+    return new Set(res.records.map((r) => String(r.toObject()['key'])));
   }
 
   /** Waits for pending writes and closes the driver. */

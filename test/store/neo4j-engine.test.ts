@@ -1,0 +1,185 @@
+/**
+ * The engine on a real Neo4j 5.26 (test/neo4j-global-setup.ts starts one): detections judged per
+ * ingested batch as the detectors' compiled Cypher over the window the batch can affect, fed to the
+ * chain engine. Every built-in detector's streaming cases, one event per batch in arrival order (late
+ * events, withdrawals), give exactly the case's expected rows; the demo tenant streamed table by table
+ * (so mostly out of time order) gives the embedded store's detections; reopening restores detections
+ * and chains without judging again; the CLI's detections and chains, and serve's /v1 routes, work on
+ * bolt://.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openEngineRuntime } from '../../src/cli/engine-runtime.js';
+import { openNeo4jRuntime } from '../../src/cli/neo4j-runtime.js';
+import { startServe } from '../../src/cli/commands/serve.js';
+import { builtinDetectorsDir, loadCatalog } from '../../src/detect/catalog.js';
+import { arrivalOrder, diffRows, loadCasesFile } from '../../src/detect/cases/run-cases.js';
+import { judgeHorizon } from '../../src/detect/judge-window.js';
+import { prepareRecord } from '../../src/ingest/prepare.js';
+import type { PreparedEvent } from '../../src/ingest/prepared-event.js';
+import { NEO4J_TEST_URI, openTestNeo4j, SKIP_NEO4J, type TestNeo4j } from '../neo4j/cypher-neo4j.js';
+
+const uri = NEO4J_TEST_URI ?? 'bolt://127.0.0.1:7687';
+let db: TestNeo4j;
+const dirs: string[] = [];
+const wipe = (): Promise<unknown> => db.run('MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS');
+const demoFiles = (): string[] =>
+  readdirSync('seeds/demo')
+    .filter((f) => f.endsWith('.ndjson.gz'))
+    .sort()
+    .map((f) => join('seeds/demo', f));
+
+beforeAll(async () => {
+  if (!SKIP_NEO4J) db = await openTestNeo4j();
+});
+afterAll(async () => {
+  await db?.close();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+describe('judge horizons', () => {
+  it('are bounded where the pattern bounds them and the whole graph otherwise', () => {
+    const h = new Map([...loadCatalog()].map(([id, e]) => [id, judgeHorizon(e.pattern)]));
+    expect(h.get('mfa-fatigue')).toBe(3_600_000);
+    // Anchored: the absent/aggregate windows reach 30 days before the anchor's 1-day streaming start.
+    expect(h.get('mfa-registration-unseen-ip')).toBe(31 * 86_400_000);
+    expect(h.get('new-country-then-mfa-change')).toBe(31 * 86_400_000);
+    // Grouped, collapsed or range-free match clauses: judged over the whole graph.
+    for (const id of ['account-mfa-modifications', 'password-spray-then-success', 'privileged-account-failed-mfa', 'risky-signin-device-registration', 'unfamiliar-signin-portal-role-change'])
+      expect(h.get(id), id).toBe(Infinity);
+  });
+});
+
+describe.skipIf(SKIP_NEO4J)('the engine on a Neo4j store', () => {
+  const caseFiles = readdirSync(builtinDetectorsDir())
+    .filter((f) => f.endsWith('.cases.yaml'))
+    .sort()
+    .map((f) => join(builtinDetectorsDir(), f));
+  const catalog = loadCatalog();
+
+  for (const file of caseFiles) {
+    const { file: cases } = loadCasesFile(file);
+    const detector = cases.detector;
+    const streamed = cases.cases.filter((c) => c.mode !== 'batch' && c.params === undefined);
+    it(`${detector}: ${streamed.length} streaming case(s), one event per batch in arrival order`, async () => {
+      const only = new Map([[detector, catalog.get(detector)!]]);
+      for (const c of streamed) {
+        await wipe();
+        const rt = await openNeo4jRuntime({ uri, catalog: only });
+        try {
+          const prepared = c.events.map((record, i) => prepareRecord({ file, line: i + 1, table: undefined, record }));
+          for (const i of arrivalOrder(c, prepared as PreparedEvent[])) {
+            const out = await rt.ingest({ stream: Readable.from([`${JSON.stringify(c.events[i])}\n`]), name: 'case.ndjson' }, {});
+            expect(out.rejectsTotal, c.name).toBe(0);
+          }
+          const rows = rt.engine.detections({ detector }).map((d) => rt.engine.detectionRow(d));
+          const diff = diffRows(only.get(detector)!.pattern, c.expectStreaming ?? c.expect, rows);
+          expect(diff, `${detector} / ${c.name}`).toEqual({ missing: [], unexpected: [] });
+          // What the engine holds is what the store holds.
+          expect((await rt.store.listDocs('detections')).length, c.name).toBe(rows.length);
+        } finally {
+          await rt.close();
+        }
+      }
+    }, 300_000);
+  }
+
+  it('streams the demo tenant table by table into the same detections as the embedded store, and restores them on reopen', async () => {
+    await wipe();
+    const embedded = await openEngineRuntime({ storeDir: '', catalog, memory: true });
+    for (const f of demoFiles()) await embedded.ingestBulk({ path: f }, {});
+    await embedded.judge();
+    const expected = embedded.engine
+      .detections()
+      .map((d) => ({ id: d.id, row: embedded.engine.detectionRow(d) }))
+      .sort((a, b) => (a.id < b.id ? -1 : 1));
+    expect(expected.length).toBeGreaterThan(10);
+
+    const rt = await openNeo4jRuntime({ uri, catalog });
+    let chains: string;
+    try {
+      // Streaming ingest: every stored batch of 1000 is judged as it lands.
+      for (const f of demoFiles()) await rt.ingest({ path: f }, {});
+      const got = rt.engine
+        .detections()
+        .map((d) => ({ id: d.id, row: rt.engine.detectionRow(d) }))
+        .sort((a, b) => (a.id < b.id ? -1 : 1));
+      expect(got).toEqual(expected);
+      chains = JSON.stringify(rt.engine.listChains());
+      expect(rt.engine.listChains().length).toBeGreaterThan(0);
+      // Hunts run on the server and agree with the embedded graph.
+      const range = { start: Date.parse('2026-10-18T00:00:00Z'), end: Date.parse('2026-11-01T00:00:00Z') };
+      expect(await rt.engine.hunts(['all'], range)).toEqual(await embedded.engine.hunts(['all'], range));
+    } finally {
+      await rt.close();
+      await embedded.close();
+    }
+    const again = await openNeo4jRuntime({ uri, catalog });
+    try {
+      expect(again.engine.detections().map((d) => d.id).sort()).toEqual(expected.map((d) => d.id));
+      expect(JSON.stringify(again.engine.listChains())).toBe(chains);
+      // A re-ingest adds nothing and changes nothing.
+      for (const f of demoFiles()) expect(Object.values((await again.ingest({ path: f }, {})).tables).every((t) => t.accepted === 0)).toBe(true);
+      expect(JSON.stringify(again.engine.listChains())).toBe(chains);
+    } finally {
+      await again.close();
+    }
+  }, 600_000);
+
+  it('idgraph detections and chains on bolt:// after an ingest, and serve answers /v1 from the Neo4j store', async () => {
+    await wipe();
+    const dir = mkdtempSync(join(tmpdir(), 'idgraph-neo4j-engine-'));
+    dirs.push(dir);
+    const embedded = join(dir, 'store');
+    const ing = await cli(['ingest', 'seeds/demo', '--store', uri, '--json']);
+    expect(ing.code, ing.stderr).toBe(0);
+    const summary = JSON.parse(ing.stdout) as { detections: number; chains: number };
+    expect(summary.detections).toBeGreaterThan(10);
+    expect(summary.chains).toBeGreaterThan(0);
+    expect((await cli(['ingest', 'seeds/demo', '--store', embedded])).code).toBe(0);
+    const [neo, duck] = [await cli(['detections', '--format', 'json', '--store', uri]), await cli(['detections', '--format', 'json', '--store', embedded])];
+    expect(neo.code, neo.stderr).toBe(0);
+    expect(neo.stdout).toBe(duck.stdout);
+    const chains = await cli(['chains', '--json', '--store', uri]);
+    expect(chains.code, chains.stderr).toBe(0);
+    expect((JSON.parse(chains.stdout) as unknown[]).length).toBe(summary.chains);
+    const stats = JSON.parse((await cli(['stats', '--json', '--store', uri])).stdout) as { detections: number; chains: number };
+    expect(stats).toMatchObject({ detections: summary.detections, chains: summary.chains });
+
+    const running = await startServe({ store: uri, port: 0, env: { ...process.env, IDGRAPH_TOKEN: 'neo4j-serve-test-token', XDG_DATA_HOME: dir, IDGRAPH_STORE: '' }, out: () => {} });
+    try {
+      const get = async (path: string, init: RequestInit = {}): Promise<{ status: number; body: any }> => {
+        const r = await fetch(`${running.url}${path}`, { ...init, headers: { authorization: 'Bearer neo4j-serve-test-token', 'content-type': 'application/json', ...(init.headers ?? {}) } });
+        return { status: r.status, body: await r.json() };
+      };
+      const dets = await get('/v1/detections?limit=500');
+      expect(dets.status).toBe(200);
+      expect(dets.body.items.length).toBe(summary.detections);
+      const ch = await get('/v1/chains?limit=500');
+      expect(ch.status).toBe(200);
+      expect(ch.body.items.length).toBe(summary.chains);
+      const hunt = await get('/v1/hunts', { method: 'POST', body: JSON.stringify({ detectors: ['mfa-fatigue'], start: '2026-10-18T00:00:00Z', end: '2026-11-01T00:00:00Z' }) });
+      expect(hunt.status, JSON.stringify(hunt.body)).toBe(200);
+      const onDuck = await cli(['hunt', 'mfa-fatigue', '--start', '2026-10-18T00:00:00Z', '--end', '2026-11-01T00:00:00Z', '--format', 'json', '--store', embedded]);
+      expect(hunt.body.rows['mfa-fatigue']).toEqual((JSON.parse(onDuck.stdout) as Record<string, unknown>)['mfa-fatigue']);
+    } finally {
+      await running.close();
+    }
+  }, 600_000);
+});
+
+/** Runs the CLI from source; resolves with its exit code and output. */
+function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main-entry.ts', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}

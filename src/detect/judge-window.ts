@@ -19,7 +19,7 @@
  * involved): a wider window costs query time, never a missed detection.
  */
 import type { CompiledClause, CompiledPattern } from './compile.js';
-import { walkExpr, type Expr } from './expr/ast.js';
+import { walkExpr, type Expr, type Value } from './expr/ast.js';
 
 const RUN = new Set(['start', 'end']);
 
@@ -71,8 +71,9 @@ function clauseExprs(c: CompiledClause): Expr[] {
   return [...c.local, ...c.cross, ...(c.collapse ?? []), ...c.compute.flatMap((x) => (x.spec.arg ? [x.spec.arg] : []))];
 }
 
-/** The detector's judge horizon in ms (Infinity: judge the whole graph). See the module comment. */
-export function judgeHorizon(p: CompiledPattern): number {
+/** The detector's judge horizon in ms (Infinity: judge the whole graph), with parameters overridden as given. See the module comment. */
+export function judgeHorizon(pattern: CompiledPattern, params: Readonly<Record<string, Value>> = {}): number {
+  const p = { ...pattern, params: { ...pattern.params, ...params } };
   if (p.group) return Infinity;
   const anchored = p.streaming !== undefined;
   const noRun = { start: Infinity, end: Infinity };

@@ -53,15 +53,17 @@ export class Neo4jJudge implements DetectionJudge {
   private readonly live = new Map<string, Map<string, Detection>>();
   private privileged = new Set<string>();
 
+  /** `params`: per detector id, parameters other than the defaults (as the streaming engine takes them). */
   constructor(
     private readonly store: Neo4jStore,
     patterns: readonly CompiledPattern[],
+    private readonly params: Readonly<Record<string, Readonly<Record<string, Value>>>> = {},
   ) {
     for (const p of patterns) {
       try {
         const query = compileCypher(p, { anchored: p.streaming !== undefined });
         const edges = new Set([...p.match, ...p.exists, ...p.absent, ...p.aggregate].map((c) => c.edge));
-        this.detectors.push({ p, query, horizon: judgeHorizon(p), edges });
+        this.detectors.push({ p, query, horizon: judgeHorizon(p, params[p.id]), edges });
         this.live.set(p.id, new Map());
       } catch (err) {
         if (!isIdgraphError(err, 'UNSUPPORTED_CONSTRUCT')) throw err;
@@ -188,7 +190,7 @@ export class Neo4jJudge implements DetectionJudge {
   /** One detector's rows over a range, as the embedded evaluator keys them (row identity, earliest time). */
   private async rowsOf(d: JudgedDetector, range: { start: number; end: number }): Promise<{ row: Record<string, Value>; time: number; identity: string }[]> {
     const { p, query: q } = d;
-    const res = await this.store.run(q.cypher, cypherParams(q.params, p, range));
+    const res = await this.store.run(q.cypher, cypherParams(q.params, p, { ...range, params: this.params[p.id] ?? {} }));
     const out = new Map<string, { row: Record<string, Value>; time: number; identity: string }>();
     for (const rec of res.records) {
       const o = rec.toObject();

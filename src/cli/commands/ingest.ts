@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import type { IngestCallOptions, IngestOutcome, TableCounts } from '../../engine/event-ingest.js';
 import { IdgraphError } from '../../errors.js';
+import { UNKNOWN_TABLE_MESSAGE } from '../../ingest/formats/record-table.js';
 import type { Reject } from '../../ingest/prepared-event.js';
 import { expandInputs } from '../input-paths.js';
 import type { SourceInput } from '../../ingest/formats/read-source.js';
@@ -77,7 +78,10 @@ export function register(program: Command): void {
     // Every reject goes to the file as it happens (the outcome keeps only the first few).
     const rejectsPath = opts.rejects ?? join(target.rejectsDir, `${new Date(started).toISOString().replace(/[:.]/g, '-')}.ndjson`);
     let rejectsOpened = false;
+    // Records no rule gives a table, per file: a whole file of them is a naming mistake, reported by name.
+    const tableless = new Map<string, number>();
     const onReject = (r: Reject): void => {
+      if (r.path === 'Type' && r.message === UNKNOWN_TABLE_MESSAGE) tableless.set(r.file, (tableless.get(r.file) ?? 0) + 1);
       if (!rejectsOpened) {
         mkdirSync(dirname(rejectsPath), { recursive: true });
         rejectsOpened = true;
@@ -125,5 +129,13 @@ export function register(program: Command): void {
       if (rejectsFile) process.stdout.write(`${rejectsTotal} rejected records written to ${rejectsFile}\n`);
     }
     if (Object.keys(tables).length === 0) throw new IdgraphError('BAD_INPUT', 'nothing could be read from the inputs');
+    if (tableless.size > 0) {
+      for (const [file, n] of tableless) {
+        process.stderr.write(
+          `idgraph: ${file}: ${n} record${n === 1 ? '' : 's'} of no known table; give --table, a Type column holding the table, or name the file after its table (e.g. SigninLogs.ndjson)\n`,
+        );
+      }
+      process.exitCode = 1;
+    }
   });
 }

@@ -8,6 +8,11 @@ import type { NodeRef } from '../graph/facts.js';
 import type { CompiledPattern } from './compile.js';
 import type { Value } from './expr/ast.js';
 
+/** Most entities, and event ids per clause, a detection keeps (a grouped row can bind thousands). */
+export const EVIDENCE_CAP = 50;
+/** Event ids an aggregate clause keeps per binding (a sample of what it counted). */
+export const AGGREGATE_EVIDENCE_CAP = 10;
+
 /** Raw events behind one clause of a detection. */
 export interface Evidence {
   /** Clause variable (e.g. "reg"). */
@@ -32,6 +37,13 @@ export interface Detection {
   /** Node variable → node, for the binding that first produced the row (absent for grouped rows). */
   readonly bindings?: Readonly<Record<string, NodeRef>>;
   readonly evidence: readonly Evidence[];
+}
+
+/** Distinct entities in (kind, key) order, whatever order the bindings named them in (two variables may bind one node). */
+export function sortEntities(nodes: Iterable<NodeRef>): NodeRef[] {
+  const distinct = new Map<string, NodeRef>();
+  for (const n of nodes) distinct.set(`${n.kind}:${n.key}`, n);
+  return [...distinct.values()].sort((a, b) => (a.kind !== b.kind ? (a.kind < b.kind ? -1 : 1) : a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
 /** Stable JSON: object keys sorted, so equal values always give equal text. */

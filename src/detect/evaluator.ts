@@ -11,7 +11,7 @@ import type { EdgeHandle, TemporalGraphView } from '../graph/graph-view.js';
 import { canonicalKey } from '../graph/node-keys.js';
 import { createAccumulator, type Accumulator } from './aggregates.js';
 import type { CompiledClause, CompiledPattern } from './compile.js';
-import { detectionId, stableJson, type Detection, type Evidence } from './detection.js';
+import { AGGREGATE_EVIDENCE_CAP, detectionId, EVIDENCE_CAP, sortEntities, stableJson, type Detection, type Evidence } from './detection.js';
 import { exprVariables, walkExpr, type Expr, type Value } from './expr/ast.js';
 import { compileExpr, type Getter, type Scope } from './expr/evaluate.js';
 import { isEmpty, toText } from './expr/kql.js';
@@ -47,7 +47,6 @@ export interface PreGroupRow {
 }
 
 /** Evidence event ids kept per clause of one detection, so a noisy row cannot grow without bound. */
-const EVIDENCE_CAP = 50;
 
 interface Frame {
   nodes: (NodeRef | null)[];
@@ -542,7 +541,7 @@ export class PreparedPattern {
       const row: Record<string, Value> = {};
       for (const pr of this.postGroup) row[pr.name] = normaliseEmpty(pr.get(columns));
       const evidence = [...g.evidence.values()].map(({ e, ids }) => ({ ...e, eventIds: [...ids].sort() }));
-      out.push({ detector: p.id, id: detectionId(p.id, key), row, time: g.time, firstTime: g.first, entities: [...g.entities.values()], evidence });
+      out.push({ detector: p.id, id: detectionId(p.id, key), row, time: g.time, firstTime: g.first, entities: sortEntities(g.entities.values()), evidence });
     }
     return out;
   }
@@ -611,24 +610,23 @@ export class PreparedPattern {
         const pc = this.clauses.get(c.as)!;
         // Accumulators are made on the first occurrence: most rows' windows are empty.
         let accs: Accumulator[] | null = null;
-        let ids: string[] | null = null;
+        const sample = new EarliestEvents(AGGREGATE_EVIDENCE_CAP);
         this.forEachOccurrence(f, pc, true, () => {
           const edge = f.edges[pc.slot]!;
           const i = f.idx[pc.slot]!;
           const t = edge.time(i);
           accs ??= pc.compute.map((x) => x.make());
-          ids ??= [];
           for (let k = 0; k < pc.compute.length; k++) {
             const x = pc.compute[k]!;
             accs[k]!.add(x.arg ? x.arg(f) : null, t);
           }
-          if (ids.length < 10) ids.push(edge.eventId(i));
+          sample.offer(t, edge, i);
         });
         const result: Record<string, Value> = {};
         const done = accs as Accumulator[] | null;
         pc.compute.forEach((x, k) => (result[x.name] = done ? done[k]!.result() : null));
         f.aggs[pc.slot] = result;
-        if (ids) extra.push({ clause: c.as, role: 'aggregate', edge: c.edge, eventIds: ids });
+        if (done) extra.push({ clause: c.as, role: 'aggregate', edge: c.edge, eventIds: sample.ids() });
       }
       for (const t of this.lateChecks) if (t(f) !== true) return;
 
@@ -666,7 +664,7 @@ export class PreparedPattern {
       const key = stableJson(row);
       const prev = out.get(key);
       if (!prev) {
-        out.set(key, { detector: p.id, id: detectionId(p.id, key), row, time, firstTime: first, entities, bindings, evidence: [...matched, ...extra] });
+        out.set(key, { detector: p.id, id: detectionId(p.id, key), row, time, firstTime: first, entities: sortEntities(entities), bindings, evidence: [...matched, ...extra] });
       } else {
         out.set(key, mergeDetections(prev, { ...prev, time, firstTime: first, entities, evidence: [...matched, ...extra] }));
       }
@@ -745,7 +743,33 @@ function normaliseEmpty(v: Value): Value {
   return v === '' ? null : v;
 }
 
-/** Merges two detections of the same row: time span widened, entities and evidence united (capped). */
+/**
+ * The earliest occurrences offered (by time, then event id), at most `cap`: an aggregate's
+ * evidence sample, the same whichever order the occurrences are visited in (and as the Cypher
+ * compiler picks it). Event ids are read only for occurrences that enter the sample.
+ */
+class EarliestEvents {
+  private readonly kept: { t: number; id: string }[] = [];
+  constructor(private readonly cap: number) {}
+
+  offer(t: number, edge: EdgeHandle, i: number): void {
+    const k = this.kept;
+    if (k.length === this.cap && t > k[k.length - 1]!.t) return;
+    const id = edge.eventId(i);
+    let at = k.length;
+    while (at > 0 && (k[at - 1]!.t > t || (k[at - 1]!.t === t && k[at - 1]!.id > id))) at--;
+    if (at >= this.cap) return;
+    k.splice(at, 0, { t, id });
+    if (k.length > this.cap) k.pop();
+  }
+
+  /** The sample's event ids, sorted (as every detection lists its evidence). */
+  ids(): string[] {
+    return this.kept.map((x) => x.id).sort();
+  }
+}
+
+/** Merges two detections of the same row: time span widened, entities and evidence united (capped, sorted). */
 export function mergeDetections(a: Detection, b: Detection): Detection {
   const entities = new Map(a.entities.map((n) => [`${n.kind}:${n.key}`, n]));
   for (const n of b.entities) if (entities.size < EVIDENCE_CAP) entities.set(`${n.kind}:${n.key}`, n);
@@ -756,7 +780,7 @@ export function mergeDetections(a: Detection, b: Detection): Detection {
     else {
       const ids = new Set(cur.eventIds);
       for (const id of e.eventIds) if (ids.size < EVIDENCE_CAP) ids.add(id);
-      evidence.set(e.clause, { ...cur, eventIds: [...ids] });
+      evidence.set(e.clause, { ...cur, eventIds: [...ids].sort() });
     }
   }
   return {
@@ -764,7 +788,7 @@ export function mergeDetections(a: Detection, b: Detection): Detection {
     // A row is true from the earliest binding that completes it.
     time: Math.min(a.time, b.time),
     firstTime: Math.min(a.firstTime, b.firstTime),
-    entities: [...entities.values()],
+    entities: sortEntities(entities.values()),
     evidence: [...evidence.values()],
   };
 }

@@ -18,7 +18,7 @@ import type { EdgeHandle, TemporalGraphView } from '../graph/graph-view.js';
 import type { EdgeKind } from '../graph/schema.js';
 import type { CompiledClause, CompiledPattern } from './compile.js';
 import { stableJson, type Detection } from './detection.js';
-import { PreparedPattern, type PreGroupRow } from './evaluator.js';
+import { mergeDetections, PreparedPattern, type PreGroupRow } from './evaluator.js';
 import type { Value } from './expr/ast.js';
 
 /** An edge occurrence the graph just gained (canonical node refs). */
@@ -275,7 +275,7 @@ export class StreamingEngine {
     sup.add(key);
     s.support.set(d.id, sup);
     const prev = s.live.get(d.id);
-    const merged = !prev || (replace && sup.size === 1) ? d : mergeSame(prev, d);
+    const merged = !prev || (replace && sup.size === 1) ? d : mergeDetections(prev, d);
     s.live.set(d.id, merged);
     withdrawn.delete(d.id);
     if (!prev || stableJson(prev.row) !== stableJson(merged.row) || prev.time !== merged.time || evidenceSize(prev) !== evidenceSize(merged)) {
@@ -309,17 +309,3 @@ function evidenceSize(d: Detection): number {
   return d.evidence.reduce((n, e) => n + e.eventIds.length, 0);
 }
 
-/** Keeps the earliest completion time and unites evidence of the same row found twice. */
-function mergeSame(a: Detection, b: Detection): Detection {
-  const ids = new Map<string, Set<string>>();
-  for (const e of [...a.evidence, ...b.evidence]) {
-    const set = ids.get(e.clause) ?? new Set<string>();
-    for (const id of e.eventIds) if (set.size < 50) set.add(id);
-    ids.set(e.clause, set);
-  }
-  const evidence = [...a.evidence.filter((e, i, all) => all.findIndex((x) => x.clause === e.clause) === i), ...b.evidence.filter((e) => !a.evidence.some((x) => x.clause === e.clause))].map((e) => ({
-    ...e,
-    eventIds: [...(ids.get(e.clause) ?? [])],
-  }));
-  return { ...b, time: Math.min(a.time, b.time), firstTime: Math.min(a.firstTime, b.firstTime), evidence };
-}

@@ -123,3 +123,21 @@ describe('streaming', () => {
     }
   });
 });
+
+describe('detection entities', () => {
+  it('name each node once, sorted, when two pattern variables bind the same node', () => {
+    // The sprayed account that then signs in is bound by both the failure clause and the success clause.
+    const events = [
+      signIn('ann@contoso.com', '203.0.113.9', '2026-10-01T10:00:00Z', { resultType: '50126' }),
+      signIn('bo@contoso.com', '203.0.113.9', '2026-10-01T10:05:00Z', { resultType: '50126' }),
+      signIn('ann@contoso.com', '203.0.113.9', '2026-10-01T11:00:00Z', { app: 'Azure Portal' }),
+    ];
+    const found = runDetector(pattern('password-spray-then-success'), graphOf(events), { start: -Infinity, end: Infinity, params: { minAccounts: 2 } });
+    expect(found.length).toBeGreaterThan(0);
+    for (const d of found) {
+      const keys = d.entities.map((n) => `${n.kind}:${n.key}`);
+      expect(keys).toEqual([...new Set(keys)].sort());
+      expect(keys).toContain('User:ann@contoso.com');
+    }
+  });
+});

@@ -99,11 +99,13 @@ describe.skipIf(SKIP_NEO4J)('the engine on a Neo4j store', () => {
     }, 300_000);
   }
 
-  it('on random tenants in random batches and arrival orders, the live detections are the embedded whole-graph judgement', async () => {
+  it('on random tenants in random batches and arrival orders, the live detections (rows, entities, evidence) are the embedded whole-graph judgement', async () => {
     // Thresholds lowered so small random tenants reach them; both sides get the same parameters.
     const params: Record<string, Record<string, Value>> = { 'mfa-fatigue': { minFailures: 2 }, 'password-spray-then-success': { minAccounts: 2 } };
     const patterns = [...catalog.values()].map((e) => e.pattern);
-    const rowSet = (ds: readonly Detection[], id: string): string[] => [...new Set(ds.filter((d) => d.detector === id).map((d) => stableJson(formatRow(catalog.get(id)!.pattern, d.row))))].sort();
+    // The whole detection: row, times, the entities its bindings took and the events behind each clause.
+    const rowSet = (ds: readonly Detection[], id: string): string[] =>
+      [...new Set(ds.filter((d) => d.detector === id).map((d) => stableJson({ id: d.id, row: formatRow(catalog.get(id)!.pattern, d.row), time: d.time, firstTime: d.firstTime, entities: d.entities, evidence: d.evidence })))].sort();
     // IDGRAPH_JUDGE_TENANTS / IDGRAPH_JUDGE_SEED widen the search when hunting a mismatch.
     const tenants = Number(process.env['IDGRAPH_JUDGE_TENANTS'] ?? 4);
     const seed = Number(process.env['IDGRAPH_JUDGE_SEED'] ?? 20261123);
@@ -153,7 +155,7 @@ describe.skipIf(SKIP_NEO4J)('the engine on a Neo4j store', () => {
     expect(withdrawn).toBeGreaterThan(0);
   }, 600_000);
 
-  it('streams the demo tenant table by table into the same detections as the embedded store, and restores them on reopen', async () => {
+  it('streams the demo tenant table by table into the same detections and chains as the embedded store, and restores them on reopen', async () => {
     await wipe();
     const embedded = await openEngineRuntime({ storeDir: '', catalog, memory: true });
     for (const f of demoFiles()) await embedded.ingestBulk({ path: f }, {});
@@ -174,8 +176,12 @@ describe.skipIf(SKIP_NEO4J)('the engine on a Neo4j store', () => {
         .map((d) => ({ id: d.id, row: rt.engine.detectionRow(d) }))
         .sort((a, b) => (a.id < b.id ? -1 : 1));
       expect(got).toEqual(expected);
+      // Entities and evidence come back from the Cypher too, so the chains are the embedded store's, step for step.
+      const whole = (ds: readonly Detection[]) => ds.map((d) => stableJson({ ...d, bindings: undefined })).sort();
+      expect(whole(rt.engine.detections())).toEqual(whole(embedded.engine.detections()));
       chains = JSON.stringify(rt.engine.listChains());
       expect(rt.engine.listChains().length).toBeGreaterThan(0);
+      expect(chains).toBe(JSON.stringify(embedded.engine.listChains()));
       // Hunts run on the server and agree with the embedded graph.
       const range = { start: Date.parse('2026-10-18T00:00:00Z'), end: Date.parse('2026-11-01T00:00:00Z') };
       expect(await rt.engine.hunts(['all'], range)).toEqual(await embedded.engine.hunts(['all'], range));

@@ -6,6 +6,7 @@
  * EXISTS / NOT EXISTS sub-queries, and aggregate sub-queries.
  */
 import type { CompiledClause, CompiledEndpoint } from '../compile.js';
+import { AGGREGATE_EVIDENCE_CAP } from '../detection.js';
 import { exprVariables, walkExpr, type Expr } from '../expr/ast.js';
 import { planAggregates } from './aggregates.js';
 import { aggregateType, aggVar, labels, nodeVar, relType, relVar, type CypherContext, type ParamView } from './context.js';
@@ -98,6 +99,19 @@ export function existsSubquery(ctx: CypherContext, c: CompiledClause, view: Para
   return `${c.role === 'absent' ? 'NOT ' : ''}EXISTS { MATCH ${cp.pattern}${where(cp.conditions)} }`;
 }
 
+/** The variable an exists clause's or aggregate clause's evidence (event ids) is held in. */
+export const evidenceVar = (clause: string): string => `ev_${clause}`;
+
+/**
+ * An exists clause that also keeps the earliest occurrence's event id as evidence: a CALL
+ * sub-query, so a row without an occurrence is dropped as EXISTS would drop it.
+ */
+export function existsEvidenceSubquery(ctx: CypherContext, c: CompiledClause, view: ParamView, bound: ReadonlySet<string>): string {
+  const cp = clausePattern(ctx, c, view, bound, true);
+  const r = relVar(c.as);
+  return `CALL (*) { MATCH ${cp.pattern}${where(cp.conditions)} RETURN ${r}.eventId AS ${evidenceVar(c.as)} ORDER BY ${r}.time, ${r}.eventId LIMIT 1 }`;
+}
+
 /** A CALL sub-query computing an aggregate clause's values for each row (null when no occurrence). */
 export function aggregateSubquery(ctx: CypherContext, c: CompiledClause, view: ParamView, bound: ReadonlySet<string>): string[] {
   const cp = clausePattern(ctx, c, view, bound, true);
@@ -115,11 +129,18 @@ function aggregateBody(ctx: CypherContext, c: CompiledClause, view: ParamView, s
   for (const { name, spec, arg } of inputs) outputs.set(name, aggregateType(spec, arg?.type));
   ctx.aggregateOutputs.set(c.as, outputs);
   const returns = inputs.map(({ name }) => `CASE WHEN ${n} = 0 THEN null ELSE ${plan.results.get(name)!} END AS ${aggVar(c.as, name)}`);
+  // Evidence: the earliest occurrences aggregated (by time, then event id), as many as the in-memory evaluator keeps.
+  const pairs = `_evp${ctx.fresh()}`;
+  const ev = ctx.evidence ? [`collect(CASE WHEN ${r} IS NOT NULL THEN [${ctx.timeVars.get(c.as) ?? `${r}.time`}, ${r}.eventId] END) AS ${pairs}`] : [];
+  const evCall = ctx.evidence
+    ? [`CALL (${pairs}) { UNWIND ${pairs} AS _e WITH _e ORDER BY _e[0], _e[1] LIMIT toInteger(${ctx.bind(AGGREGATE_EVIDENCE_CAP)}) RETURN collect(_e[1]) AS ${evidenceVar(c.as)} }`]
+    : [];
+  if (ctx.evidence) returns.push(evidenceVar(c.as));
   return [
     'CALL (*) {',
     `  ${source}`,
-    `  WITH count(${r}) AS ${n}${plan.items.map((i) => `, ${i}`).join('')}`,
-    ...plan.calls.map((x) => `  ${x}`),
+    `  WITH count(${r}) AS ${n}${[...plan.items, ...ev].map((i) => `, ${i}`).join('')}`,
+    ...[...plan.calls, ...evCall].map((x) => `  ${x}`),
     `  RETURN ${returns.join(', ')}`,
     '}',
   ];

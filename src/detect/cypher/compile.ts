@@ -12,10 +12,11 @@
  * from the schema; nothing read from a detector is spliced into the text.
  */
 import type { CompiledClause, CompiledPattern } from '../compile.js';
+import { EVIDENCE_CAP } from '../detection.js';
 import { exprVariables, type Expr } from '../expr/ast.js';
 import { planAggregates } from './aggregates.js';
-import { aggregatePrecollected, aggregateSubquery, clausePattern, collapseLines, existsSubquery, precollect } from './clauses.js';
-import { aggregateType, aggVar, CypherContext, groupVar, relVar, type ParamView } from './context.js';
+import { aggregatePrecollected, aggregateSubquery, clausePattern, collapseLines, evidenceVar, existsEvidenceSubquery, existsSubquery, precollect } from './clauses.js';
+import { aggregateType, aggVar, CypherContext, groupVar, nodeVar, relVar, type ParamView } from './context.js';
 import { compileCondition, compileExpression, withLet, type CypherExpr } from './expression.js';
 
 export interface CypherQuery {
@@ -26,13 +27,29 @@ export interface CypherQuery {
   readonly columns: string[];
   /** For grouped patterns: the group-by columns the query also returns as k_<name> (the row identity). */
   readonly groupKeys: string[];
+  /** With `evidence`: what else each record holds (see EvidenceColumns). */
+  readonly evidence?: EvidenceColumns;
 }
+
+/**
+ * A record's entities and evidence, as the in-memory evaluator gives a detection's: `_first`
+ * (earliest matched occurrence), `e_<var>` (distinct [kind, key] pairs a node variable of the
+ * match clauses took, up to the cap) and `v_<clause>` (event ids per clause: every matched
+ * occurrence, the earliest of each exists clause, up to ten aggregated per row).
+ */
+export interface EvidenceColumns {
+  readonly nodeVars: readonly string[];
+  readonly clauses: readonly { readonly clause: string; readonly role: 'match' | 'exists' | 'aggregate'; readonly edge: string }[];
+}
+
 
 export interface CypherOptions {
   /** Judge each anchor with the pattern's streaming rule (hunt 1's window from the registration). */
   readonly anchored?: boolean;
   /** Read a bound node's occurrences once for all its rows in aggregate clauses (default true). */
   readonly precollect?: boolean;
+  /** Also return each row's entities and evidence (EvidenceColumns): for detections, not hunts. */
+  readonly evidence?: boolean;
 }
 
 /** The evaluator's plan: the anchor (or first clause) first, then each next clause sharing a bound node when one does. */
@@ -63,6 +80,7 @@ interface Check {
 /** Compiles a pattern to Cypher; throws UNSUPPORTED_CONSTRUCT naming the detector and construct it cannot honour exactly. */
 export function compileCypher(p: CompiledPattern, opts: CypherOptions = {}): CypherQuery {
   const ctx = new CypherContext(p);
+  ctx.evidence = opts.evidence === true;
   const anchor = opts.anchored ? p.streaming?.anchor : undefined;
   const order = planOrder(p, anchor);
   const aggVars = new Set(p.aggregate.map((c) => c.as));
@@ -156,20 +174,34 @@ export function compileCypher(p: CompiledPattern, opts: CypherOptions = {}): Cyp
     times.length === 1 ? times[0]! : `reduce(m = ${times[0]!}, x IN [${times.slice(1).join(', ')}] | CASE WHEN x > m THEN x ELSE m END)`;
   lines.push(`WITH *, ${frameTime} AS _t`);
   bound.add('_t');
+  if (ctx.evidence) {
+    const firstTime = times.length === 1 ? times[0]! : `reduce(m = ${times[0]!}, x IN [${times.slice(1).join(', ')}] | CASE WHEN x < m THEN x ELSE m END)`;
+    lines.push(`WITH *, ${firstTime} AS _ft`);
+    bound.add('_ft');
+  }
   // Exists/absent, then aggregates, as the evaluator applies them. Exists/absent stay per-row
   // sub-queries (they stop at the first occurrence); an aggregate on a bound node reads that
   // node's occurrences once for all its rows (precollect: 3x faster on the fatigue and spray detectors).
-  const semi = [...p.exists, ...p.absent].map((c) => existsSubquery(ctx, c, view, bound));
+  // With evidence, an exists clause is a CALL that also returns the occurrence it found.
+  const semi = [...(ctx.evidence ? [] : p.exists), ...p.absent].map((c) => existsSubquery(ctx, c, view, bound));
   if (semi.length) lines.push(`WITH * WHERE ${semi.join('\n  AND ')}`);
+  if (ctx.evidence) {
+    for (const c of p.exists) {
+      lines.push(existsEvidenceSubquery(ctx, c, view, bound));
+      bound.add(evidenceVar(c.as));
+    }
+  }
   for (const c of p.aggregate) {
     const pc = opts.precollect === false ? null : precollect(ctx, c, view, bound);
     lines.push(...(pc ? [...pc.lines, ...aggregatePrecollected(ctx, c, view, pc)] : aggregateSubquery(ctx, c, view, bound)));
     for (const x of c.compute) bound.add(aggVar(c.as, x.name));
+    if (ctx.evidence) bound.add(evidenceVar(c.as));
   }
   if (late.length) lines.push(`WITH * WHERE ${late.map((ch) => ch.render(view)).join('\n  AND ')}`);
 
   const columns = p.project.map((c) => c.name);
   const groupKeys: string[] = [];
+  const detail = ctx.evidence ? evidenceItems(ctx, order) : null;
   if (!p.group) {
     ctx.path = 'pattern.project';
     const scope = ctx.scope(view);
@@ -177,7 +209,7 @@ export function compileCypher(p: CompiledPattern, opts: CypherOptions = {}): Cyp
       ctx.path = `pattern.project.${c.name}`;
       return `${compileExpression(c.expr, scope).text} AS c_${c.name}`;
     });
-    lines.push(`RETURN ${items.join(',\n  ')},\n  min(_t) AS _time`);
+    lines.push(`RETURN ${[...items, 'min(_t) AS _time', ...(detail?.items ?? [])].join(',\n  ')}`);
   } else {
     const g = p.group;
     ctx.path = 'pattern.group';
@@ -195,7 +227,7 @@ export function compileCypher(p: CompiledPattern, opts: CypherOptions = {}): Cyp
     ctx.path = 'pattern.group.aggregate';
     const plan = planAggregates(ctx, scope, inputs, null, '_t');
     const keys = by.map((b) => `${b.text} AS ${groupVar(b.name)}`);
-    lines.push(`WITH ${[...keys, 'max(_t) AS _time', ...plan.items].join(', ')}`);
+    lines.push(`WITH ${[...keys, 'max(_t) AS _time', ...plan.items, ...(detail?.items ?? [])].join(', ')}`);
     lines.push(...plan.calls);
     const columnsMap = new Map<string, CypherExpr>();
     for (const b of by) columnsMap.set(b.name, { text: groupVar(b.name), type: b.x.type === 'bool' ? 'any' : b.x.type });
@@ -203,14 +235,43 @@ export function compileCypher(p: CompiledPattern, opts: CypherOptions = {}): Cyp
       columnsMap.set(i.name, { text: groupVar(i.name), type: aggregateType(i.spec, i.arg?.type) });
       return `${plan.results.get(i.name)!} AS ${groupVar(i.name)}`;
     });
-    lines.push(`WITH ${[...by.map((b) => groupVar(b.name)), '_time', ...finals].join(', ')}`);
+    lines.push(`WITH ${[...by.map((b) => groupVar(b.name)), '_time', ...finals, ...(detail?.names ?? [])].join(', ')}`);
     const post = ctx.scope({ start: 'null', end: 'null', postGroup: true }, columnsMap);
     const items = p.project.map((c) => {
       ctx.path = `pattern.project.${c.name}`;
       return `${compileExpression(c.expr, post).text} AS c_${c.name}`;
     });
     for (const b of by) groupKeys.push(b.name);
-    lines.push(`RETURN ${[...items, ...by.map((b) => `${groupVar(b.name)} AS k_${b.name}`), '_time'].join(',\n  ')}`);
+    lines.push(`RETURN ${[...items, ...by.map((b) => `${groupVar(b.name)} AS k_${b.name}`), '_time', ...(detail?.names ?? [])].join(',\n  ')}`);
   }
-  return { cypher: lines.join('\n'), params: ctx.params, columns, groupKeys };
+  return { cypher: lines.join('\n'), params: ctx.params, columns, groupKeys, ...(detail ? { evidence: detail.columns } : {}) };
+}
+
+/** The aggregating items that gather a row's entities and evidence over its bindings. */
+function evidenceItems(ctx: CypherContext, order: readonly CompiledClause[]): { items: string[]; names: string[]; columns: EvidenceColumns } {
+  const p = ctx.p;
+  const cap = `toInteger(${ctx.bind(EVIDENCE_CAP)})`;
+  const nodeVars: string[] = [];
+  for (const c of p.match) for (const e of [c.from, c.to]) if (e.var && !nodeVars.includes(e.var)) nodeVars.push(e.var);
+  const items = ['min(_ft) AS _first'];
+  for (const v of nodeVars) {
+    const kinds = [...(p.nodeVars.get(v) ?? [])];
+    const kind = kinds.length === 1 ? ctx.bind(kinds[0]) : `[l IN labels(${nodeVar(v)}) WHERE l IN ${ctx.bind(kinds)}][0]`;
+    items.push(`collect(DISTINCT [${kind}, ${nodeVar(v)}.key])[0..${cap}] AS e_${v}`);
+  }
+  const clauses: EvidenceColumns['clauses'][number][] = [];
+  for (const c of order) {
+    clauses.push({ clause: c.as, role: 'match', edge: c.edge });
+    items.push(`collect(DISTINCT ${relVar(c.as)}.eventId)[0..${cap}] AS v_${c.as}`);
+  }
+  for (const c of p.exists) {
+    clauses.push({ clause: c.as, role: 'exists', edge: c.edge });
+    items.push(`collect(DISTINCT ${evidenceVar(c.as)})[0..${cap}] AS v_${c.as}`);
+  }
+  for (const c of p.aggregate) {
+    clauses.push({ clause: c.as, role: 'aggregate', edge: c.edge });
+    items.push(`collect(${evidenceVar(c.as)})[0..${cap}] AS v_${c.as}`);
+  }
+  const names = ['_first', ...nodeVars.map((v) => `e_${v}`), ...clauses.map((c) => `v_${c.clause}`)];
+  return { items, names, columns: { nodeVars, clauses } };
 }

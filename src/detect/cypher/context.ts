@@ -68,6 +68,8 @@ export class CypherContext {
   readonly timeVars = new Map<string, string>();
   /** Construct being compiled, for error messages ("pattern.match[0].where"). */
   path = 'pattern';
+  /** Whether sub-queries also return the event ids behind each row (detections, not hunts). */
+  evidence = false;
 
   constructor(readonly p: CompiledPattern) {
     for (const [name, v] of Object.entries(p.params)) this.params[paramName(name)] = v;

@@ -9,31 +9,24 @@
  * withdrawn, so the live set follows what the streaming engine keeps on the
  * embedded store. The live set itself lives in the store's documents, so
  * opening a store does not re-judge it (restore).
- *
- * Until the Cypher compiler returns detections with their bindings, entities
- * come from the detector's entity mappings (an Account column names a User,
- * IP an IP, Host a Device, CloudApplication an App), resolved to stored nodes
- * by key or alias; evidence is empty (the rows and times are exact).
+ * Each detection carries the entities its bindings took and the event ids
+ * behind each clause, returned by the query itself (compileCypher's evidence).
  */
 import type { CompiledPattern } from '../../detect/compile.js';
 import { compileCypher, type CypherQuery } from '../../detect/cypher/compile.js';
-import { cypherParams, fromNeo4j } from '../../detect/cypher/run.js';
-import { detectionId, stableJson, type Detection } from '../../detect/detection.js';
+import { cypherDetections } from '../../detect/cypher/run.js';
+import { stableJson, type Detection } from '../../detect/detection.js';
 import type { Value } from '../../detect/expr/ast.js';
 import { judgeHorizon } from '../../detect/judge-window.js';
 import type { NewOccurrence, StreamingChange, StreamingUnsupported } from '../../detect/streaming.js';
 import type { DetectionJudge } from '../../engine/detection-judge.js';
 import { isIdgraphError } from '../../errors.js';
 import type { NodeRef } from '../../graph/facts.js';
-import { canonicalKey } from '../../graph/node-keys.js';
-import type { EdgeKind, NodeKind } from '../../graph/schema.js';
+import type { EdgeKind } from '../../graph/schema.js';
 import type { Neo4jStore } from './neo4j-store.js';
 
 /** The widest range a run takes: every representable Date (epoch ms). */
 const WHOLE = { start: -8.64e15, end: 8.64e15 };
-
-/** The graph node kind each detector entity type names. */
-const ENTITY_KINDS: Readonly<Record<string, NodeKind>> = { Account: 'User', Mailbox: 'User', IP: 'IP', Host: 'Device', CloudApplication: 'App' };
 
 interface JudgedDetector {
   readonly p: CompiledPattern;
@@ -42,8 +35,6 @@ interface JudgedDetector {
   readonly horizon: number;
   readonly edges: ReadonlySet<EdgeKind>;
 }
-
-const normaliseEmpty = (v: Value): Value => (v === '' ? null : v);
 
 export class Neo4jJudge implements DetectionJudge {
   readonly unsupported: StreamingUnsupported[] = [];
@@ -61,7 +52,7 @@ export class Neo4jJudge implements DetectionJudge {
   ) {
     for (const p of patterns) {
       try {
-        const query = compileCypher(p, { anchored: p.streaming !== undefined });
+        const query = compileCypher(p, { anchored: p.streaming !== undefined, evidence: true });
         const edges = new Set([...p.match, ...p.exists, ...p.absent, ...p.aggregate].map((c) => c.edge));
         this.detectors.push({ p, query, horizon: judgeHorizon(p, params[p.id]), edges });
         this.live.set(p.id, new Map());
@@ -148,65 +139,10 @@ export class Neo4jJudge implements DetectionJudge {
     return { upserted, withdrawn };
   }
 
-  /** Runs detectors over ranges; their detections with entities resolved, by detector id. */
+  /** Runs detectors over ranges; their detections (entities and evidence from the query), by detector id. */
   private async detectionsOf(runs: readonly { d: JudgedDetector; range: { start: number; end: number } }[]): Promise<Map<string, Detection[]>> {
-    const rows = new Map<string, { row: Record<string, Value>; time: number; identity: string }[]>();
-    for (const { d, range } of runs) rows.set(d.p.id, await this.rowsOf(d, range));
-    // One lookup for every entity name of every row.
-    const names = new Map<string, NodeRef>();
-    const mapped = (p: CompiledPattern, row: Record<string, Value>): NodeRef[] => {
-      const out: NodeRef[] = [];
-      for (const e of p.definition.entities) {
-        const kind = ENTITY_KINDS[e.type];
-        const v = row[e.column];
-        if (!kind || v === null || v === undefined) continue;
-        for (const x of Array.isArray(v) ? v : [v]) {
-          if (typeof x !== 'string' || x.trim() === '') continue;
-          out.push({ kind, key: canonicalKey(kind, x) });
-        }
-      }
-      return out;
-    };
-    for (const { d } of runs) for (const r of rows.get(d.p.id)!) for (const n of mapped(d.p, r.row)) names.set(`${n.kind}|${n.key}`, n);
-    const resolved = await this.store.resolveNames([...names.values()]);
     const out = new Map<string, Detection[]>();
-    for (const { d } of runs) {
-      out.set(
-        d.p.id,
-        rows.get(d.p.id)!.map((r) => {
-          const entities = new Map<string, NodeRef>();
-          for (const n of mapped(d.p, r.row)) {
-            const node = resolved.get(`${n.kind}|${n.key}`);
-            if (node) entities.set(`${node.kind}:${node.key}`, node);
-          }
-          const sorted = [...entities.values()].sort((a, b) => (`${a.kind}:${a.key}` < `${b.kind}:${b.key}` ? -1 : 1));
-          return { detector: d.p.id, id: detectionId(d.p.id, r.identity), row: r.row, time: r.time, firstTime: r.time, entities: sorted, evidence: [] };
-        }),
-      );
-    }
+    for (const { d, range } of runs) out.set(d.p.id, await cypherDetections(this.store, d.p, d.query, { ...range, params: this.params[d.p.id] ?? {} }));
     return out;
-  }
-
-  /** One detector's rows over a range, as the embedded evaluator keys them (row identity, earliest time). */
-  private async rowsOf(d: JudgedDetector, range: { start: number; end: number }): Promise<{ row: Record<string, Value>; time: number; identity: string }[]> {
-    const { p, query: q } = d;
-    const res = await this.store.run(q.cypher, cypherParams(q.params, p, { ...range, params: this.params[p.id] ?? {} }));
-    const out = new Map<string, { row: Record<string, Value>; time: number; identity: string }>();
-    for (const rec of res.records) {
-      const o = rec.toObject();
-      const row: Record<string, Value> = {};
-      for (const c of q.columns) row[c] = normaliseEmpty(fromNeo4j(o[`c_${c}`]));
-      const time = fromNeo4j(o['_time']) as number;
-      let identity: string;
-      if (p.group) {
-        const keyRow: Record<string, Value> = {};
-        for (const k of q.groupKeys) keyRow[k] = normaliseEmpty(fromNeo4j(o[`k_${k}`]));
-        identity = stableJson(keyRow);
-      } else identity = stableJson(row);
-      const prev = out.get(identity);
-      if (prev && prev.time <= time) continue;
-      out.set(identity, { row, time, identity });
-    }
-    return [...out.values()];
   }
 }

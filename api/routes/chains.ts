@@ -81,7 +81,8 @@ function attachment(name: string): Record<string, string> {
 /** The chain routes. */
 export function chainRoutes(deps: { engine: IdgraphEngine }): RouteModule {
   const { engine } = deps;
-  const subgraphOf = (c: Chain, maxNodes: number) => chainSubgraph(engine.view, c, maxNodes);
+  // The chain's entities and their neighbours: the in-memory graph, or a copy loaded from a Neo4j store.
+  const subgraphOf = async (c: Chain, maxNodes: number) => chainSubgraph(await engine.viewAround(c.entities, 1), c, maxNodes);
   return {
     name: 'chains',
     description: 'Attack chains: detections linked by shared entities within a horizon, scored and triaged.',
@@ -102,9 +103,9 @@ export function chainRoutes(deps: { engine: IdgraphEngine }): RouteModule {
           }),
         },
         responses: { 200: pageOf(ChainSummary) },
-      }).handle(({ query }) => {
+      }).handle(async ({ query }) => {
         const list = engine.listChains({
-          ...(query.entity === undefined ? {} : { entity: resolveEntity(engine.view, query.entity) }),
+          ...(query.entity === undefined ? {} : { entity: resolveEntity(await engine.viewAround([query.entity], 0), query.entity) }),
           ...(query.detector === undefined ? {} : { detector: query.detector }),
           ...(query.minScore === undefined ? {} : { minScore: query.minScore }),
           ...(query.status === undefined ? {} : { status: query.status }),
@@ -137,7 +138,7 @@ export function chainRoutes(deps: { engine: IdgraphEngine }): RouteModule {
             events: await rawEvents(engine, s.evidence.flatMap((e) => e.eventIds), query.maxEvents),
           })),
         );
-        const g = subgraphOf(c, query.maxNodes);
+        const g = await subgraphOf(c, query.maxNodes);
         return {
           status: 200,
           body: {
@@ -192,9 +193,9 @@ export function chainRoutes(deps: { engine: IdgraphEngine }): RouteModule {
         summary: "The chain's subgraph as BloodHound OpenGraph JSON",
         request: { params: ChainIdParams, query: z.object({ maxNodes: z.coerce.number().int().min(1).max(5000).default(500) }) },
         responses: { 404: ErrorBody, 200: OpenGraphDocument },
-      }).handle(({ params, query }) => {
+      }).handle(async ({ params, query }) => {
         const c = engine.chain(params.id);
-        return { status: 200, body: toBloodHoundOpenGraph(c, subgraphOf(c, query.maxNodes)), headers: attachment(`${c.id}.opengraph.json`) };
+        return { status: 200, body: toBloodHoundOpenGraph(c, await subgraphOf(c, query.maxNodes)), headers: attachment(`${c.id}.opengraph.json`) };
       }),
       defineRoute({
         method: 'get',

@@ -68,10 +68,10 @@ export function detectionRoutes(deps: { engine: IdgraphEngine }): RouteModule {
           }),
         },
         responses: { 200: pageOf(DetectionBody) },
-      }).handle(({ query }) => {
+      }).handle(async ({ query }) => {
         const list = engine.detections({
           ...(query.detector === undefined ? {} : { detector: query.detector }),
-          ...(query.entity === undefined ? {} : { entity: resolveEntity(engine.view, query.entity) }),
+          ...(query.entity === undefined ? {} : { entity: resolveEntity(await engine.viewAround([query.entity], 0), query.entity) }),
           ...(query.since === undefined ? {} : { since: query.since }),
           ...(query.until === undefined ? {} : { until: query.until }),
         });

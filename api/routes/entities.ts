@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { IdgraphEngine } from '../../src/engine/idgraph-engine.js';
 import { IdgraphError } from '../../src/errors.js';
 import type { NodeRef } from '../../src/graph/facts.js';
+import type { TemporalGraphView } from '../../src/graph/graph-view.js';
 import { changesBetween, neighbourhood, neighbours, timeline, type Neighbour } from '../../src/graph/entity-view.js';
 import { EdgeKindSchema, NodeKindSchema, type NodeKind } from '../../src/graph/schema.js';
 import { ErrorBody } from '../errors.js';
@@ -108,11 +109,12 @@ function related(rows: readonly Neighbour[], kind: NodeKind): z.infer<typeof Rel
 /** The entity routes. */
 export function entityRoutes(deps: { engine: IdgraphEngine }): RouteModule {
   const { engine } = deps;
-  const view = engine.view;
-  const node = (params: z.infer<typeof EntityParams>): NodeRef => {
+  // The graph `depth` hops around the entity: the in-memory graph, or a copy loaded from a Neo4j store.
+  const node = async (params: z.infer<typeof EntityParams>, depth: number): Promise<{ ref: NodeRef; view: TemporalGraphView }> => {
+    const view = await engine.viewAround([params], depth);
     const ref = resolveEntity(view, params);
     if (!view.hasNode(ref)) throw new IdgraphError('NOT_FOUND', `no ${params.kind} "${params.key}" in the graph`, { kind: params.kind, key: params.key });
-    return ref;
+    return { ref, view };
   };
   return {
     name: 'entities',
@@ -133,8 +135,8 @@ export function entityRoutes(deps: { engine: IdgraphEngine }): RouteModule {
           }),
         },
         responses: { 404: ErrorBody, 200: EntityDetail },
-      }).handle(({ params, query }) => {
-        const ref = node(params);
+      }).handle(async ({ params, query }) => {
+        const { ref, view } = await node(params, 1);
         const range = { ...(query.from === undefined ? {} : { from: query.from }), ...(query.to === undefined ? {} : { to: query.to }) };
         const all = neighbours(view, ref, range);
         const detections = engine.detections({ entity: ref }).slice(0, query.detectionLimit);
@@ -184,8 +186,8 @@ export function entityRoutes(deps: { engine: IdgraphEngine }): RouteModule {
           }),
         },
         responses: { 404: ErrorBody, 200: Neighbourhood },
-      }).handle(({ params, query }) => {
-        const ref = node(params);
+      }).handle(async ({ params, query }) => {
+        const { ref, view } = await node(params, query.depth);
         const n = neighbourhood(view, ref, query.depth, {
           ...(query.from === undefined ? {} : { from: query.from }),
           ...(query.to === undefined ? {} : { to: query.to }),
@@ -217,8 +219,8 @@ export function entityRoutes(deps: { engine: IdgraphEngine }): RouteModule {
         summary: 'What changed around an entity between two times (new IPs, devices, MFA methods, roles)',
         request: { params: EntityParams, query: z.object({ from: InstantQuery, to: InstantQuery.optional() }) },
         responses: { 404: ErrorBody, 200: Changes },
-      }).handle(({ params, query }) => {
-        const ref = node(params);
+      }).handle(async ({ params, query }) => {
+        const { ref, view } = await node(params, 1);
         const to = query.to ?? view.timeSpan()?.last ?? query.from;
         if (to < query.from) throw new IdgraphError('BAD_INPUT', 'to must not be before from', [{ path: ['query', 'to'], message: 'must not be before from' }]);
         const rows = changesBetween(view, ref, query.from, to).map((c) => ({ kind: c.kind, key: c.key, firstSeen: iso(c.firstSeen), edgeKinds: [...c.edgeKinds], count: c.count }));

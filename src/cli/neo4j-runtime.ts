@@ -61,6 +61,7 @@ export async function openNeo4jRuntime(input: {
       judge,
       isPrivileged: (n) => judge.isPrivileged(n),
       hunter,
+      graphAround: (refs, depth) => store.neighbourhood(refs, depth),
     });
     await engine.start({ rejudge: false });
 

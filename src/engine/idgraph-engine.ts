@@ -31,6 +31,8 @@ export interface EngineOptions {
   readonly isPrivileged?: (user: NodeRef) => boolean;
   /** Runs batch hunts where the graph lives (default: in memory over `view`). */
   readonly hunter?: Hunter;
+  /** The graph around some entities, for entity and chain views (default: `view` itself). */
+  readonly graphAround?: (refs: readonly NodeRef[], depth: number) => Promise<TemporalGraphView>;
 }
 
 /** Rows of detectors over a range, keyed by detector id, as hunts.md shapes them. */
@@ -78,6 +80,7 @@ export class IdgraphEngine {
     opts: EngineOptions = {},
   ) {
     this.hunter = opts.hunter;
+    this.graphAround = opts.graphAround;
     this.streaming =
       opts.judge ??
       new StreamingEngine(
@@ -97,6 +100,15 @@ export class IdgraphEngine {
   }
 
   private readonly hunter: Hunter | undefined;
+  private readonly graphAround: EngineOptions['graphAround'];
+
+  /**
+   * A view holding at least the entities named (by key or alias) and everything within `depth` hops of
+   * them: the in-memory graph itself on the embedded store, a copy loaded from the server on Neo4j.
+   */
+  async viewAround(refs: readonly NodeRef[], depth = 1): Promise<TemporalGraphView> {
+    return this.graphAround ? this.graphAround(refs, depth) : this.view;
+  }
 
   /**
    * Brings detections and chains in line with the graph as loaded (after a restart or bulk load):

@@ -132,7 +132,11 @@ export function timeline(view: TemporalGraphView, ref: NodeRef, opts: TimelineOp
   const before = (a: (typeof cursors)[number], b: (typeof cursors)[number]): boolean => {
     const ta = a.t.edge.time(a.i);
     const tb = b.t.edge.time(b.i);
-    return ta !== tb ? (desc ? ta > tb : ta < tb) : a.seq < b.seq;
+    if (ta !== tb) return desc ? ta > tb : ta < tb;
+    // Same instant: by event id, so the order does not depend on which edge was learnt first.
+    const ea = a.t.edge.eventId(a.i);
+    const eb = b.t.edge.eventId(b.i);
+    return ea !== eb ? (desc ? ea > eb : ea < eb) : a.seq < b.seq;
   };
   const heap = new MinHeap(cursors, before);
   const out: TimelineEntry[] = [];

@@ -37,6 +37,8 @@ export interface TemporalGraphView {
   hasNode(ref: NodeRef): boolean;
   /** Properties of a node (key included), or undefined when absent. */
   nodeProps(ref: NodeRef): Readonly<Record<string, Scalar>> | undefined;
+  /** Other keys (aliases) the node is known by, in the order they were learnt. */
+  nodeAliases(ref: NodeRef): readonly string[];
   /** Every node of a kind. */
   nodesOfKind(kind: NodeKind): Iterable<NodeRef>;
   /** Edges of a kind leaving a node. */

@@ -157,12 +157,14 @@ export class OccurrenceColumns {
   }
 
   /**
-   * Add an occurrence after every stored one with time <= t; returns its index.
+   * Add an occurrence in (time, event id) order; returns its index. Ties go by event id so the
+   * order does not depend on arrival (the Cypher compiler orders them so too).
    * Appending in time order is O(1) amortized; a late event shifts the later ones.
    */
   insert(t: number, eventId: string, props: Readonly<Record<string, Scalar>>): number {
     const n = this.n;
-    const i = n > 0 && (this.times[n - 1] as number) > t ? this.upperBound(t) : n;
+    let i = n > 0 && (this.times[n - 1] as number) >= t ? this.upperBound(t) : n;
+    while (i > 0 && this.times[i - 1] === t && (this.ids[i - 1] as string) > eventId) i--;
     this.openSlot(i);
     this.times[i] = t;
     this.ids[i] = ownString(eventId);
@@ -190,10 +192,12 @@ export class OccurrenceColumns {
     return k;
   }
 
-  /** Move every occurrence of another edge's columns into these, keeping time order (ties: ours first). */
+  /** Move every occurrence of another edge's columns into these, keeping (time, event id) order. */
   absorb(other: OccurrenceColumns): void {
     if (other.n === 0) return;
-    if (this.n === 0 || other.time(0) >= this.time(this.n - 1)) {
+    const before = (x: OccurrenceColumns, i: number, y: OccurrenceColumns, j: number): boolean =>
+      x.time(i) < y.time(j) || (x.time(i) === y.time(j) && x.eventId(i) <= y.eventId(j));
+    if (this.n === 0 || before(this, this.n - 1, other, 0)) {
       for (let j = 0; j < other.n; j++) this.appendFrom(other, j);
       return;
     }
@@ -202,7 +206,7 @@ export class OccurrenceColumns {
     let a = 0;
     let b = 0;
     while (a < mine.n || b < other.n) {
-      if (b >= other.n || (a < mine.n && mine.time(a) <= other.time(b))) this.appendFrom(mine, a++);
+      if (b >= other.n || (a < mine.n && before(mine, a, other, b))) this.appendFrom(mine, a++);
       else this.appendFrom(other, b++);
     }
   }

@@ -35,7 +35,7 @@ describe('OccurrenceColumns', () => {
     ]);
   });
 
-  it('behaves like a sorted list under random inserts, drops and merges (property)', () => {
+  it('behaves like a list sorted by (time, event id) under random inserts, drops and merges (property)', () => {
     const op = fc.oneof(
       fc.record({ op: fc.constant('insert' as const), t: fc.integer({ min: 0, max: 30 }), app: fc.option(fc.integer({ min: 0, max: 300 })), city: fc.option(fc.integer({ min: 0, max: 5 })) }),
       fc.record({ op: fc.constant('drop' as const), t: fc.integer({ min: 0, max: 30 }) }),
@@ -51,7 +51,8 @@ describe('OccurrenceColumns', () => {
         const add = (into: typeof c, list: typeof model, t: number, app: number | null, city: number | null) => {
           const row = { t, id: `e${next++}`, app: app === null ? null : `app-${app}`, city: city === null ? null : `city-${city}` };
           into.insert(t, row.id, { app: row.app, city: row.city });
-          const at = list.findIndex((r) => r.t > t);
+          // Ties go by event id (e10 sorts before e9: string order, not arrival order).
+          const at = list.findIndex((r) => r.t > t || (r.t === t && r.id > row.id));
           list.splice(at < 0 ? list.length : at, 0, row);
         };
         for (const o of ops) {
@@ -66,7 +67,7 @@ describe('OccurrenceColumns', () => {
             for (const t of o.ts) add(other, theirs, t, t * 7, null);
             c.absorb(other);
             for (const r of theirs) {
-              const at = model.findIndex((m) => m.t > r.t);
+              const at = model.findIndex((m) => m.t > r.t || (m.t === r.t && m.id > r.id));
               model.splice(at < 0 ? model.length : at, 0, r);
             }
           } else c.trim();

@@ -19,6 +19,8 @@ import { startServe } from '../../src/cli/commands/serve.js';
 import { builtinDetectorsDir, loadCatalog } from '../../src/detect/catalog.js';
 import { arrivalOrder, diffRows, loadCasesFile } from '../../src/detect/cases/run-cases.js';
 import { judgeHorizon } from '../../src/detect/judge-window.js';
+import { changesBetween, neighbourhood, neighbours, timeline } from '../../src/graph/entity-view.js';
+import { chainSubgraph } from '../../src/chains/chain-subgraph.js';
 import fc from 'fast-check';
 import { runDetector } from '../../src/detect/batch.js';
 import { formatRow, stableJson, type Detection } from '../../src/detect/detection.js';
@@ -182,6 +184,29 @@ describe.skipIf(SKIP_NEO4J)('the engine on a Neo4j store', () => {
       chains = JSON.stringify(rt.engine.listChains());
       expect(rt.engine.listChains().length).toBeGreaterThan(0);
       expect(chains).toBe(JSON.stringify(embedded.engine.listChains()));
+      // Entity views read the graph around the entity loaded from the server: the same as the in-memory graph's.
+      const top = rt.engine.listChains()[0]!;
+      const byId = <T extends object>(xs: readonly T[]) => xs.map((x) => stableJson(x)).sort();
+      for (const e of top.entities.filter((n) => n.kind === 'User' || n.kind === 'IP' || n.kind === 'Device')) {
+        const near = await rt.engine.viewAround([e], 2);
+        const ref = { kind: e.kind, key: e.key };
+        expect(near.nodeProps(ref), `${e.kind} ${e.key}`).toEqual(embedded.engine.view.nodeProps(ref));
+        expect(near.nodeAliases(ref)).toEqual(embedded.engine.view.nodeAliases(ref));
+        expect(byId(neighbours(near, ref))).toEqual(byId(neighbours(embedded.engine.view, ref)));
+        expect(timeline(near, ref, { limit: 200, order: 'desc' })).toEqual(timeline(embedded.engine.view, ref, { limit: 200, order: 'desc' }));
+        const [n1, n2] = [neighbourhood(near, ref, 2, { maxNodes: 100_000 }), neighbourhood(embedded.engine.view, ref, 2, { maxNodes: 100_000 })];
+        expect(byId(n1.nodes)).toEqual(byId(n2.nodes));
+        expect(byId(n1.edges)).toEqual(byId(n2.edges));
+        const span = embedded.engine.view.timeSpan()!;
+        expect(byId(changesBetween(near, ref, span.first + 86_400_000, span.last))).toEqual(byId(changesBetween(embedded.engine.view, ref, span.first + 86_400_000, span.last)));
+      }
+      // A user named by its object id (an alias) resolves to the same node on the server.
+      const alias = embedded.engine.view.nodeAliases(top.entities.find((n) => n.kind === 'User')!)[0];
+      if (alias !== undefined) expect((await rt.engine.viewAround([{ kind: 'User', key: alias }], 0)).resolve('User', alias)).toBe(top.entities.find((n) => n.kind === 'User')!.key);
+      const sub = chainSubgraph(await rt.engine.viewAround(top.entities, 1), top, 5000);
+      const subEmbedded = chainSubgraph(embedded.engine.view, top, 5000);
+      expect(byId(sub.nodes)).toEqual(byId(subEmbedded.nodes));
+      expect(byId(sub.edges)).toEqual(byId(subEmbedded.edges));
       // Hunts run on the server and agree with the embedded graph.
       const range = { start: Date.parse('2026-10-18T00:00:00Z'), end: Date.parse('2026-11-01T00:00:00Z') };
       expect(await rt.engine.hunts(['all'], range)).toEqual(await embedded.engine.hunts(['all'], range));
@@ -218,6 +243,12 @@ describe.skipIf(SKIP_NEO4J)('the engine on a Neo4j store', () => {
     const chains = await cli(['chains', '--json', '--store', uri]);
     expect(chains.code, chains.stderr).toBe(0);
     expect((JSON.parse(chains.stdout) as unknown[]).length).toBe(summary.chains);
+    // entity reads the graph around the user from the server: the same answer as the embedded store's.
+    const who = ['entity', 'user', 'LEE.DUBOIS@contoso.com', '--json', '--limit', '500'];
+    const [entNeo, entDuck] = [await cli([...who, '--store', uri]), await cli([...who, '--store', embedded])];
+    expect(entNeo.code, entNeo.stderr).toBe(0);
+    expect(JSON.parse(entNeo.stdout)).toEqual(JSON.parse(entDuck.stdout));
+    expect((JSON.parse(entNeo.stdout) as { detections: unknown[] }).detections.length).toBeGreaterThan(0);
     const stats = JSON.parse((await cli(['stats', '--json', '--store', uri])).stdout) as { detections: number; chains: number };
     expect(stats).toMatchObject({ detections: summary.detections, chains: summary.chains });
 
@@ -233,6 +264,16 @@ describe.skipIf(SKIP_NEO4J)('the engine on a Neo4j store', () => {
       const ch = await get('/v1/chains?limit=500');
       expect(ch.status).toBe(200);
       expect(ch.body.items.length).toBe(summary.chains);
+      const ent = await get('/v1/entities/User/lee.dubois@contoso.com');
+      expect(ent.status, JSON.stringify(ent.body)).toBe(200);
+      expect(ent.body.detections.length).toBeGreaterThan(0);
+      const top = ch.body.items[0];
+      const chain = await get(`/v1/chains/${top.id}`);
+      expect(chain.status).toBe(200);
+      // Steps carry their raw evidence events and the subgraph comes from the graph around the chain's entities.
+      expect(chain.body.steps.every((st: { events: unknown[] }) => st.events.length > 0)).toBe(true);
+      expect(chain.body.subgraph.cytoscape.elements.nodes.length).toBeGreaterThan(chain.body.entities.length);
+      expect(chain.body.subgraph.cytoscape.elements.edges.length).toBeGreaterThan(0);
       const hunt = await get('/v1/hunts', { method: 'POST', body: JSON.stringify({ detectors: ['mfa-fatigue'], start: '2026-10-18T00:00:00Z', end: '2026-11-01T00:00:00Z' }) });
       expect(hunt.status, JSON.stringify(hunt.body)).toBe(200);
       const onDuck = await cli(['hunt', 'mfa-fatigue', '--start', '2026-10-18T00:00:00Z', '--end', '2026-11-01T00:00:00Z', '--format', 'json', '--store', embedded]);

@@ -21,9 +21,8 @@ export function register(program: Command): void {
     if (!kind) throw new IdgraphError('BAD_INPUT', `unknown kind ${kindArg} (one of ${NODE_KIND_NAMES.join(', ')})`);
     const runtime = await openFromOptions(opts);
     try {
-      const graph = runtime.graph;
-      // Neighbourhoods and timelines read the in-memory graph; on Neo4j use a Cypher client meanwhile.
-      if (!graph) throw new IdgraphError('BAD_INPUT', `entity needs the embedded store (${runtime.location} is a Neo4j server: query it with Cypher, or see idgraph detections and chains)`);
+      // The in-memory graph, or on Neo4j the entity and its neighbours loaded from the server.
+      const graph = await runtime.engine.viewAround([{ kind, key: keyArg }], 1);
       const key = graph.resolve(kind, canonicalKey(kind, keyArg));
       if (key === undefined) throw new IdgraphError('NOT_FOUND', `no ${kind} ${keyArg} in the store`);
       const ref = { kind, key };

@@ -10,10 +10,11 @@ import neo4j, { type Driver } from 'neo4j-driver';
 import type { CypherRunner } from '../../detect/cypher/run.js';
 import type { EngineDocuments, EventSink, RawEvent } from '../../engine/engine-store.js';
 import { IdgraphError } from '../../errors.js';
-import type { NodeRef } from '../../graph/facts.js';
+import type { EdgeFact, NodeFact, NodeRef } from '../../graph/facts.js';
+import { canonicalKey } from '../../graph/node-keys.js';
 import { normalizeKey } from '../../graph/entity-resolution.js';
-import { EDGE_KIND_NAMES, NODE_KIND_NAMES, type EdgeKind, type NodeKind } from '../../graph/schema.js';
-import { validateFacts, type GraphStats } from '../../graph/temporal-graph.js';
+import { EDGE_KIND_NAMES, NODE_KIND_NAMES, type EdgeKind, type NodeKind, type Scalar } from '../../graph/schema.js';
+import { TemporalGraph, validateFacts, type GraphStats } from '../../graph/temporal-graph.js';
 import type { PreparedEvent } from '../../ingest/prepared-event.js';
 import { displayUri, openNeo4jDriver, type Neo4jTarget } from './neo4j-connection.js';
 import { writeEventBatch } from './neo4j-loader.js';
@@ -21,6 +22,13 @@ import { aliasUid } from './batch-resolution.js';
 import { ALIAS_LABEL, DOC_LABEL, ensureSchema, EVENT_LABEL } from './neo4j-schema.js';
 
 const toNumber = (v: unknown): number => (neo4j.isInt(v) ? (v as { toNumber(): number }).toNumber() : Number(v));
+
+/** Stored properties as graph scalars (Neo4j integers as numbers), without the bookkeeping ones named. */
+function scalarProps(raw: Record<string, unknown>, skip: readonly string[]): Record<string, Scalar> {
+  const props: Record<string, Scalar> = {};
+  for (const [k, v] of Object.entries(raw)) if (!skip.includes(k)) props[k] = (neo4j.isInt(v) ? toNumber(v) : v) as Scalar;
+  return props;
+}
 
 /** Counts of the graph in Neo4j, in the shape of the embedded graph's stats (what `idgraph stats` prints). */
 export type Neo4jGraphStats = Pick<GraphStats, 'nodes' | 'edges' | 'occurrences' | 'totalNodes' | 'totalEdges' | 'totalOccurrences' | 'aliases'>;
@@ -201,6 +209,70 @@ export class Neo4jStore implements EventSink, EngineDocuments, CypherRunner {
   async privilegedUsers(): Promise<Set<string>> {
     const res = await this.run('MATCH (u:User)-[:HAS_ROLE]->(r:Role) WHERE r.key CONTAINS $admin RETURN DISTINCT u.key AS key', { admin: 'admin' });
     return new Set(res.records.map((r) => String(r.toObject()['key'])));
+  }
+
+  /**
+   * A copy of the graph around some entities (named by key or alias), `depth` hops out, as an in-memory
+   * TemporalGraph the entity and chain views read like the embedded graph: the nodes with their
+   * properties and aliases, every occurrence of every relationship touching a node within depth - 1
+   * hops. Stops expanding past `maxOccurrences` (hub nodes such as a shared IP can reach the whole tenant).
+   */
+  async neighbourhood(refs: readonly NodeRef[], depth: number, maxOccurrences = 50_000): Promise<TemporalGraph> {
+    const names: NodeRef[] = refs.flatMap((r) => [r, { kind: r.kind, key: canonicalKey(r.kind, r.key) }]);
+    const resolved = await this.resolveNames(names);
+    let frontier = new Map<string, NodeRef>();
+    for (const n of resolved.values()) frontier.set(`${n.kind}|${n.key}`, n);
+    const nodes = new Map(frontier);
+    const rels = new Map<string, EdgeFact>();
+    for (let hop = 0; hop < depth && frontier.size > 0 && rels.size < maxOccurrences; hop++) {
+      const next = new Map<string, NodeRef>();
+      for (const kind of NODE_KIND_NAMES) {
+        const keys = [...frontier.values()].filter((n) => n.kind === kind).map((n) => n.key);
+        if (keys.length === 0) continue;
+        const res = await this.run(
+          `UNWIND $keys AS k MATCH (n:${kind} {key: k})-[r]-(m)
+           RETURN elementId(r) AS rid, type(r) AS type, startNode(r) = n AS out, n.key AS nkey,
+                  [l IN labels(m) WHERE l IN $kinds][0] AS mkind, m.key AS mkey, properties(r) AS props
+           LIMIT $limit`,
+          { keys, kinds: [...NODE_KIND_NAMES], limit: neo4j.int(maxOccurrences - rels.size + 1) },
+        );
+        for (const r of res.records) {
+          const o = r.toObject();
+          const rid = String(o['rid']);
+          if (rels.has(rid) || o['mkind'] === null) continue;
+          const self: NodeRef = { kind, key: String(o['nkey']) };
+          const other: NodeRef = { kind: String(o['mkind']) as NodeKind, key: String(o['mkey']) };
+          const raw = o['props'] as Record<string, unknown>;
+          const props = scalarProps(raw, ['time', 'eventId']);
+          const out = o['out'] === true;
+          rels.set(rid, { kind: String(o['type']) as EdgeKind, from: out ? self : other, to: out ? other : self, time: toNumber(raw['time']), eventId: String(raw['eventId']), props });
+          const id = `${other.kind}|${other.key}`;
+          if (!nodes.has(id)) {
+            nodes.set(id, other);
+            next.set(id, other);
+          }
+        }
+      }
+      frontier = next;
+    }
+    const nodeFacts: NodeFact[] = [];
+    for (const kind of NODE_KIND_NAMES) {
+      const keys = [...nodes.values()].filter((n) => n.kind === kind).map((n) => n.key);
+      if (keys.length === 0) continue;
+      const res = await this.run(`UNWIND $keys AS k MATCH (n:${kind} {key: k}) RETURN n.key AS key, properties(n) AS props`, { keys });
+      for (const r of res.records) {
+        const o = r.toObject();
+        const raw = o['props'] as Record<string, unknown>;
+        const props = scalarProps(raw, ['key', 'aliases']);
+        nodeFacts.push({ kind, key: String(o['key']), props, aliases: ((raw['aliases'] as string[] | undefined) ?? []).map(String) });
+      }
+    }
+    const g = new TemporalGraph();
+    g.apply({ eventId: '', table: '', time: 0, nodes: nodeFacts, edges: [] });
+    const byEvent = new Map<string, EdgeFact[]>();
+    for (const e of rels.values()) byEvent.set(e.eventId, [...(byEvent.get(e.eventId) ?? []), e]);
+    for (const [eventId, edges] of byEvent) g.apply({ eventId, table: String(edges[0]!.props['table'] ?? ''), time: edges[0]!.time, nodes: [], edges });
+    return g;
   }
 
   /** Waits for pending writes and closes the driver. */

@@ -4,13 +4,17 @@
  */
 import { Command } from 'commander';
 import { COMMANDS } from './commands/index.js';
+import { applyConfigFile } from './config-file.js';
 
 /** Builds the commander program with every registered subcommand. */
 export function buildProgram(): Command {
   const program = new Command('idgraph')
     .description('Identity threat correlation engine: Entra ID telemetry as a temporal graph.')
+    .option('--config <file>', 'config file (JSON; default: $IDGRAPH_CONFIG, else $XDG_CONFIG_HOME/idgraph/config.json if present)')
     .showHelpAfterError()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    // Settings from the config file fill environment variables the shell left unset (flags still win).
+    .hook('preSubcommand', (cmd) => void applyConfigFile(cmd.opts<{ config?: string }>().config));
   for (const register of COMMANDS) register(program);
   return program;
 }

@@ -4,29 +4,17 @@
  * exactly the columns spec/hunts.md lists for the seed hunts), formats, detections in the same row shape,
  * stats, entity resolution by UPN in any case, and clear errors.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliSpawned, type CliRun } from './cli-harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'idgraph-cli-'));
 const store = join(dir, 'store');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Runs the CLI from source; resolves with its exit code and output. */
-function cli(args: string[], stdin?: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main-entry.ts', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end(stdin ?? '');
-  });
-}
 
 type Summary = { tables: Record<string, { accepted: number; duplicate: number; rejected: number; skipped: number }>; rejected: number; rejectsFile: string | null };
 
@@ -189,3 +177,8 @@ describe('idgraph stats, entity, chains', () => {
     expect((JSON.parse(top.stdout) as unknown[]).length).toBeLessThan(chains.length);
   }, 60_000);
 });
+
+/** Runs the CLI from source; resolves with its exit code and output. */
+function cli(args: string[], stdin?: string): Promise<CliRun> {
+  return cliSpawned(args, stdin === undefined ? {} : { stdin });
+}

@@ -11,37 +11,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { cliInProcess as cli, type CliRun } from './cli-harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'idgraph-cli-ingest-'));
 const tenant = join(dir, 'tenant');
 const store = join(dir, 'store');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-type Run = { code: number; stdout: string; stderr: string };
+type Run = CliRun;
 
-/** Runs `idgraph <args>` in this process: output captured, exit code from process.exitCode (1 when it throws), reset after. */
-async function cli(...args: string[]): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const out = process.stdout.write.bind(process.stdout);
-  const err = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += chunk.toString()), true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => ((stderr += chunk.toString()), true)) as typeof process.stderr.write;
-  let code = 0;
-  try {
-    await main(['node', 'idgraph', ...args]);
-    code = Number(process.exitCode ?? 0);
-  } catch (e) {
-    stderr += `idgraph: ${e instanceof Error ? e.message : String(e)}\n`;
-    code = 1;
-  } finally {
-    process.stdout.write = out;
-    process.stderr.write = err;
-    process.exitCode = undefined;
-  }
-  return { code, stdout, stderr };
-}
 
 type Counts = { accepted: number; duplicate: number; rejected: number; skipped: number };
 type Summary = { tables: Record<string, Counts>; rejected: number; rejectsFile: string | null; store: string };

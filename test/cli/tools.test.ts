@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { main } from '../../src/cli/main.js';
+import { cliInProcess as cli, type CliRun } from './cli-harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'idgraph-cli-tools-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -23,33 +23,8 @@ afterAll(() => {
   if (savedTokensFile !== undefined) process.env['IDGRAPH_TOKENS_FILE'] = savedTokensFile;
 });
 
-type Run = { code: number; stdout: string; stderr: string };
+type Run = CliRun;
 
-/**
- * Runs `idgraph <args>` in this process: stdout and stderr captured, the exit code read from
- * process.exitCode (or 1 when the command throws, as bin/idgraph does) and reset.
- */
-async function cli(...args: string[]): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const out = process.stdout.write.bind(process.stdout);
-  const err = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += chunk.toString()), true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => ((stderr += chunk.toString()), true)) as typeof process.stderr.write;
-  let code = 0;
-  try {
-    await main(['node', 'idgraph', ...args]);
-    code = Number(process.exitCode ?? 0);
-  } catch (e) {
-    stderr += `idgraph: ${e instanceof Error ? e.message : String(e)}\n`;
-    code = 1;
-  } finally {
-    process.stdout.write = out;
-    process.stderr.write = err;
-    process.exitCode = undefined;
-  }
-  return { code, stdout, stderr };
-}
 afterEach(() => {
   process.exitCode = undefined;
 });

@@ -7,12 +7,12 @@
  * and chains without judging again; the CLI's detections and chains, and serve's /v1 routes, work on
  * bolt://.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliSpawned, type CliRun } from '../cli/cli-harness.js';
 import { openEngineRuntime } from '../../src/cli/engine-runtime.js';
 import { openNeo4jRuntime } from '../../src/cli/neo4j-runtime.js';
 import { startServe } from '../../src/cli/commands/serve.js';
@@ -285,13 +285,6 @@ describe.skipIf(SKIP_NEO4J)('the engine on a Neo4j store', () => {
 });
 
 /** Runs the CLI from source; resolves with its exit code and output. */
-function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main-entry.ts', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+  return cliSpawned(args, { env });
 }

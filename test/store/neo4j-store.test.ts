@@ -5,11 +5,11 @@
  * raw evidence, and the CLI end to end (`ingest` and `hunt` on `--store bolt://...` give what the
  * embedded store gives), never printing a password.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliSpawned, type CliRun } from '../cli/cli-harness.js';
 import type { EventFacts } from '../../src/graph/facts.js';
 import { EDGE_KIND_NAMES, NODE_KIND_NAMES } from '../../src/graph/schema.js';
 import { TemporalGraph } from '../../src/graph/temporal-graph.js';
@@ -169,17 +169,6 @@ describe.skipIf(SKIP_NEO4J)('Neo4j store', () => {
   });
 });
 
-/** Runs the CLI from source; resolves with its exit code and output. */
-function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main-entry.ts', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
 
 describe.skipIf(SKIP_NEO4J)('idgraph on --store bolt://', () => {
   it('ingests the demo tenant and hunts every detector with the same rows as the embedded store', async () => {
@@ -223,3 +212,8 @@ describe.skipIf(SKIP_NEO4J)('idgraph on --store bolt://', () => {
     expect(bad.stderr).toContain('not a valid Neo4j database name');
   }, 120_000);
 });
+
+/** Runs the CLI from source; resolves with its exit code and output. */
+function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+  return cliSpawned(args, { env });
+}

@@ -72,6 +72,11 @@ function byTime(a: Detection, b: Detection): number {
   return a.firstTime - b.firstTime || a.time - b.time || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
+/** A detection's entities as one comparable string. */
+function entitySet(d: Detection): string {
+  return d.entities.map(entityKey).sort().join('\n');
+}
+
 export class ChainEngine {
   private readonly horizon: number;
   private readonly linkKinds: ReadonlySet<NodeKind>;
@@ -106,7 +111,8 @@ export class ChainEngine {
     for (const d of ds) {
       const prev = this.detections.get(d.id);
       this.detections.set(d.id, d);
-      if (prev && (prev.firstTime !== d.firstTime || prev.time !== d.time || prev.entities.length !== d.entities.length)) needRebuild = true;
+      // Links follow entities and times: a change in either (a late event, a node merge) re-links.
+      if (prev && (prev.firstTime !== d.firstTime || prev.time !== d.time || entitySet(prev) !== entitySet(d))) needRebuild = true;
       else if (!prev) this.link(d);
     }
     if (needRebuild) this.rebuild();

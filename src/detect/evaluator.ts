@@ -633,7 +633,9 @@ export class PreparedPattern {
       let time = -Infinity;
       let first = Infinity;
       const matched: Evidence[] = [];
-      for (const pc of order) {
+      // Evidence in the pattern's clause order, whichever clause the plan started from.
+      for (const c of p.match) {
+        const pc = this.clauses.get(c.as)!;
         const e = f.edges[pc.slot]!;
         const i = f.idx[pc.slot]!;
         time = Math.max(time, e.time(i));

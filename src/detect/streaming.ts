@@ -16,9 +16,11 @@ import { IdgraphError } from '../errors.js';
 import type { NodeRef } from '../graph/facts.js';
 import type { EdgeHandle, TemporalGraphView } from '../graph/graph-view.js';
 import type { EdgeKind } from '../graph/schema.js';
+import type { TemporalGraph } from '../graph/temporal-graph.js';
 import type { CompiledClause, CompiledPattern } from './compile.js';
-import { stableJson, type Detection } from './detection.js';
+import { sortEntities, stableJson, type Detection } from './detection.js';
 import { mergeDetections, PreparedPattern, type PreGroupRow } from './evaluator.js';
+import { judgeHorizon } from './judge-window.js';
 import type { Value } from './expr/ast.js';
 
 /** An edge occurrence the graph just gained (canonical node refs). */
@@ -71,6 +73,8 @@ interface DetectorState {
   readonly prepared: PreparedPattern;
   readonly partitionVar: string;
   readonly params: Readonly<Record<string, Value>>;
+  /** judgeHorizon (ms): a partition is re-judged only around the new occurrences' times; Infinity: its whole history. */
+  readonly horizon: number;
   readonly live: Map<string, Detection>;
   /** detection id → partitions (node keys) whose evaluation produced it. */
   readonly support: Map<string, Set<string>>;
@@ -96,6 +100,8 @@ export class StreamingEngine {
   private readonly lateness: number;
   /** Occurrences that arrived later than the allowed lateness (applied to the graph, not re-judged). */
   tooLate = 0;
+  /** Detections renamed by node merges since the last batch (reported as upserted with it). */
+  private renamed = new Map<string, Detection>();
 
   constructor(
     patterns: readonly CompiledPattern[],
@@ -103,6 +109,8 @@ export class StreamingEngine {
     opts: StreamingOptions = {},
   ) {
     this.lateness = opts.lateness ?? 24 * 3_600_000;
+    // A graph that resolves entities tells of merges; detections follow them.
+    (view as Partial<Pick<TemporalGraph, 'onMerge'>>).onMerge?.((m) => this.nodeMerged(m.absorbed, m.into));
     for (const p of patterns) {
       const pv = partitionVariable(p);
       if (typeof pv !== 'string') {
@@ -114,11 +122,42 @@ export class StreamingEngine {
         prepared: new PreparedPattern(p, view),
         partitionVar: pv,
         params: opts.params?.[p.id] ?? {},
+        horizon: judgeHorizon(p, opts.params?.[p.id]),
         live: new Map(),
         support: new Map(),
         byPartition: new Map(),
         groups: new Map(),
       });
+    }
+  }
+
+  /**
+   * Entity resolution merged two nodes (a user seen by object id, then by UPN with that id): live
+   * detections naming the absorbed node name the surviving one, as a batch run over the graph
+   * would, and its partition's detections move with it. Reported with the next batch.
+   */
+  nodeMerged(absorbed: NodeRef, into: NodeRef): void {
+    const from = partitionKey(absorbed);
+    const to = partitionKey(into);
+    const rename = (n: NodeRef): NodeRef => (n.kind === absorbed.kind && n.key === absorbed.key ? into : n);
+    for (const s of this.states) {
+      for (const [id, d] of s.live) {
+        if (!d.entities.some((n) => n.kind === absorbed.kind && n.key === absorbed.key)) continue;
+        const bindings = d.bindings && Object.fromEntries(Object.entries(d.bindings).map(([v, n]) => [v, rename(n)]));
+        const next: Detection = { ...d, entities: sortEntities(d.entities.map(rename)), ...(bindings ? { bindings } : {}) };
+        s.live.set(id, next);
+        this.renamed.set(id, next);
+      }
+      const moved = s.byPartition.get(from);
+      if (!moved) continue;
+      s.byPartition.delete(from);
+      const target = s.byPartition.get(to) ?? new Set<string>();
+      for (const id of moved) {
+        target.add(id);
+        const sup = s.support.get(id);
+        if (sup?.delete(from)) sup.add(to);
+      }
+      s.byPartition.set(to, target);
     }
   }
 
@@ -173,7 +212,8 @@ export class StreamingEngine {
 
   /** Judges a batch of new occurrences (already applied to the graph) and returns what changed. */
   apply(occurrences: readonly NewOccurrence[]): StreamingChange {
-    const upserted = new Map<string, Detection>();
+    const upserted = new Map(this.renamed);
+    this.renamed = new Map();
     const withdrawn = new Map<string, Detection>();
     let newest = this.watermark;
     for (const o of occurrences) if (o.time > newest) newest = o.time;
@@ -182,6 +222,8 @@ export class StreamingEngine {
 
     for (const s of this.states) {
       const partitions = new Map<string, NodeRef>();
+      // Per partition, the span of the occurrences that touched it (bounds its re-judgement).
+      const spans = new Map<string, { lo: number; hi: number }>();
       const seeds: { clause: string; edge: EdgeHandle; index: number }[] = [];
       const touchedGroups: { clause: string; edge: EdgeHandle; index: number }[] = [];
       const anchor = s.p.streaming?.anchor;
@@ -208,12 +250,20 @@ export class StreamingEngine {
             continue;
           }
           const node = this.partitionNode(s, c, o);
-          if (node) partitions.set(partitionKey(node), node);
+          if (!node) continue;
+          const key = partitionKey(node);
+          partitions.set(key, node);
+          const span = spans.get(key);
+          if (!span) spans.set(key, { lo: o.time, hi: o.time });
+          else {
+            span.lo = Math.min(span.lo, o.time);
+            span.hi = Math.max(span.hi, o.time);
+          }
         }
       }
       if (s.p.group) this.refold(s, touchedGroups, upserted);
       else {
-        for (const [key, node] of partitions) this.reevaluate(s, key, node, upserted, withdrawn);
+        for (const [key, node] of partitions) this.reevaluate(s, key, node, upserted, withdrawn, spans.get(key)!);
         for (const seed of seeds) this.addSeed(s, seed, partitions, upserted);
       }
     }
@@ -235,11 +285,23 @@ export class StreamingEngine {
     return { start: -Infinity, end: Infinity, params: s.params, anchored: s.p.streaming !== undefined };
   }
 
-  /** Re-evaluates one partition and replaces the detections it supports. */
-  private reevaluate(s: DetectorState, key: string, node: NodeRef, upserted: Map<string, Detection>, withdrawn: Map<string, Detection>): void {
-    const fresh = s.prepared.evaluate({ ...this.evalOpts(s), prebound: { [s.partitionVar]: node } });
-    const before = s.byPartition.get(key) ?? new Set<string>();
+  /**
+   * Re-evaluates one partition and replaces the detections it supports. With a finite horizon W only
+   * around the occurrences that touched it (span [lo, hi]): detections whose time lies in
+   * [lo - W, hi + W] read occurrences in [lo - 2W, hi + W] only, so that range is evaluated and
+   * detections outside the zone are left as they are (the rule the Neo4j micro-batch judge follows).
+   */
+  private reevaluate(s: DetectorState, key: string, node: NodeRef, upserted: Map<string, Detection>, withdrawn: Map<string, Detection>, span: { lo: number; hi: number }): void {
+    const w = s.horizon;
+    const bounded = Number.isFinite(w);
+    const zone = bounded ? { start: span.lo - w, end: span.hi + w } : { start: -Infinity, end: Infinity };
+    const range = bounded ? { start: span.lo - 2 * w, end: span.hi + w } : {};
+    const inZone = (d: Detection): boolean => d.time >= zone.start && d.time <= zone.end;
+    const fresh = s.prepared.evaluate({ ...this.evalOpts(s), ...range, prebound: { [s.partitionVar]: node } }).filter(inZone);
+    const all = s.byPartition.get(key) ?? new Set<string>();
+    const before = bounded ? new Set([...all].filter((id) => s.live.has(id) && inZone(s.live.get(id)!))) : all;
     const after = new Set(fresh.map((d) => d.id));
+    for (const id of all) if (!before.has(id)) after.add(id);
     for (const id of before) {
       if (after.has(id)) continue;
       const sup = s.support.get(id);
@@ -278,7 +340,7 @@ export class StreamingEngine {
     const merged = !prev || (replace && sup.size === 1) ? d : mergeDetections(prev, d);
     s.live.set(d.id, merged);
     withdrawn.delete(d.id);
-    if (!prev || stableJson(prev.row) !== stableJson(merged.row) || prev.time !== merged.time || evidenceSize(prev) !== evidenceSize(merged)) {
+    if (!prev || prev.time !== merged.time || prev.firstTime !== merged.firstTime || detailOf(prev) !== detailOf(merged)) {
       upserted.set(d.id, merged);
     }
   }
@@ -305,7 +367,8 @@ export class StreamingEngine {
   }
 }
 
-function evidenceSize(d: Detection): number {
-  return d.evidence.reduce((n, e) => n + e.eventIds.length, 0);
+/** What a change to a live detection is judged on: its row, entities and evidence (a late event can swap a collapsed binding). */
+function detailOf(d: Detection): string {
+  return stableJson([d.row, d.entities, d.evidence]);
 }
 

@@ -31,7 +31,9 @@ const PARAMS: Record<string, Record<string, Value>> = {
   'password-spray-then-success': { minAccounts: 2 },
 };
 
-const rowSet = (p: CompiledPattern, ds: readonly Detection[]): string[] => [...new Set(ds.map((d) => stableJson(formatRow(p, d.row))))].sort();
+/** The whole detection but the binding that happened to be found first: row, times, entities, evidence. */
+const rowSet = (p: CompiledPattern, ds: readonly Detection[]): string[] =>
+  [...new Set(ds.map((d) => stableJson({ id: d.id, row: formatRow(p, d.row), time: d.time, firstTime: d.firstTime, entities: d.entities, evidence: d.evidence })))].sort();
 
 function batchSets(g: TemporalGraph): Map<string, string[]> {
   const out = new Map<string, string[]>();

@@ -201,7 +201,7 @@ export function compileCypher(p: CompiledPattern, opts: CypherOptions = {}): Cyp
 
   const columns = p.project.map((c) => c.name);
   const groupKeys: string[] = [];
-  const detail = ctx.evidence ? evidenceItems(ctx, order) : null;
+  const detail = ctx.evidence ? evidenceItems(ctx) : null;
   if (!p.group) {
     ctx.path = 'pattern.project';
     const scope = ctx.scope(view);
@@ -248,7 +248,7 @@ export function compileCypher(p: CompiledPattern, opts: CypherOptions = {}): Cyp
 }
 
 /** The aggregating items that gather a row's entities and evidence over its bindings. */
-function evidenceItems(ctx: CypherContext, order: readonly CompiledClause[]): { items: string[]; names: string[]; columns: EvidenceColumns } {
+function evidenceItems(ctx: CypherContext): { items: string[]; names: string[]; columns: EvidenceColumns } {
   const p = ctx.p;
   const cap = `toInteger(${ctx.bind(EVIDENCE_CAP)})`;
   const nodeVars: string[] = [];
@@ -260,7 +260,7 @@ function evidenceItems(ctx: CypherContext, order: readonly CompiledClause[]): { 
     items.push(`collect(DISTINCT [${kind}, ${nodeVar(v)}.key])[0..${cap}] AS e_${v}`);
   }
   const clauses: EvidenceColumns['clauses'][number][] = [];
-  for (const c of order) {
+  for (const c of p.match) {
     clauses.push({ clause: c.as, role: 'match', edge: c.edge });
     items.push(`collect(DISTINCT ${relVar(c.as)}.eventId)[0..${cap}] AS v_${c.as}`);
   }

@@ -14,6 +14,7 @@ import type { CompiledClause, CompiledPattern } from './compile.js';
 import { AGGREGATE_EVIDENCE_CAP, detectionId, EVIDENCE_CAP, sortEntities, stableJson, type Detection, type Evidence } from './detection.js';
 import { exprVariables, walkExpr, type Expr, type Value } from './expr/ast.js';
 import { compileExpr, type Getter, type Scope } from './expr/evaluate.js';
+import { spread } from './judge-window.js';
 import { isEmpty, toText } from './expr/kql.js';
 
 /** How one evaluation is bounded. */
@@ -108,6 +109,8 @@ export class PreparedPattern {
   private readonly planCache = new Map<string, PreparedClause[]>();
   /** Per-evaluation index of a node's occurrences per indexable clause (cleared by each run). */
   private nodeIndex = new Map<string, NodeOccurrences>();
+  /** Per evaluation: the time span an indexable clause's windows can reach (absent: all time). */
+  private indexSpan = new Map<string, { lo: number; hi: number }>();
   /** Node variables bound by match clauses (the row's entities). */
   readonly outerNodeVars: readonly string[];
 
@@ -436,12 +439,15 @@ export class PreparedPattern {
     const key = `${c.as}|${bound.kind}:${bound.key}`;
     let occ = this.nodeIndex.get(key);
     if (!occ) {
+      const span = this.indexSpan.get(c.as);
       const items: { t: number; e: EdgeHandle; i: number }[] = [];
       const edges = from ? this.view.outEdges(bound, c.edge) : this.view.inEdges(bound, c.edge);
       for (const e of edges) {
         if (freeKinds && !freeKinds.has(from ? e.to.kind : e.from.kind)) continue;
         f.edges[pc.slot] = e;
-        occurrences: for (let i = 0; i < e.size; i++) {
+        // Only the span this run's windows can reach (a day's hunt need not index a year).
+        const end = span ? e.upperBound(span.hi) : e.size;
+        occurrences: for (let i = span ? e.lowerBound(span.lo) : 0; i < end; i++) {
           f.idx[pc.slot] = i;
           for (const t of pc.local) if (t(f) !== true) continue occurrences;
           items.push({ t: e.time(i), e, i });
@@ -483,6 +489,35 @@ export class PreparedPattern {
       f.edges[pc.slot] = null;
     }
     return true;
+  }
+
+  /**
+   * Per indexable clause, the times its window can reach in this run: when every match clause is
+   * held to the run range (and no streaming rule moves it), a window `from`/`to` within S of match
+   * occurrence times reaches [start - S, end + S] at most.
+   */
+  private indexSpans(opts: EvaluationOptions): Map<string, { lo: number; hi: number }> {
+    const p = this.p;
+    const out = new Map<string, { lo: number; hi: number }>();
+    if (!Number.isFinite(opts.start) || !Number.isFinite(opts.end) || (opts.anchored && p.streaming)) return out;
+    if (p.match.some((c) => c.range !== 'run')) return out;
+    const params = { ...p.params, ...(opts.params ?? {}) };
+    const matchNames = new Set(p.match.map((c) => c.as));
+    const noRun = { start: Infinity, end: Infinity };
+    for (const pc of this.clauses.values()) {
+      const w = pc.c.window;
+      if (!pc.indexable || !w?.from || !w.to) continue;
+      // Only windows measured from match clauses' times (spread counts any `.time` as 0 away).
+      let fromMatches = true;
+      for (const e of [w.from, w.to]) {
+        walkExpr(e, (x) => {
+          if (x.type === 'prop' && (x.prop !== 'time' || !matchNames.has(x.variable))) fromMatches = false;
+        });
+      }
+      const reach = Math.max(spread(w.from, params, noRun), spread(w.to, params, noRun));
+      if (fromMatches && Number.isFinite(reach)) out.set(pc.c.as, { lo: opts.start - reach, hi: opts.end + reach });
+    }
+    return out;
   }
 
   /** Whether occurrence `index` of `edge` passes a clause's own predicates (those reading only that occurrence). */
@@ -549,6 +584,7 @@ export class PreparedPattern {
   private run(opts: EvaluationOptions, preGroupOnly: boolean): Detection[] | PreGroupRow[] {
     const p = this.p;
     this.nodeIndex = new Map();
+    this.indexSpan = this.indexSpans(opts);
     const params: Record<string, Value> = { ...p.params, ...(opts.params ?? {}), start: opts.start, end: opts.end };
     const f: Frame = {
       nodes: new Array(this.nodeSlot.size).fill(null),

@@ -33,11 +33,11 @@ function readsRun(e: Expr): boolean {
 }
 
 /**
- * How far a time expression can be from the times of bound occurrences: `v.time` is 0 away, a
+ * How far a time expression can be from the times of bound occurrences (exported for the evaluator's index span): `v.time` is 0 away, a
  * constant (duration, number, numeric parameter) adds its size, `$start`/`$end` are as far as
  * `run` says (the streaming rule's bound, or Infinity). Anything else: Infinity.
  */
-function spread(e: Expr, params: CompiledPattern['params'], run: { start: number; end: number }): number {
+export function spread(e: Expr, params: CompiledPattern['params'], run: { start: number; end: number }): number {
   const constant = (x: Expr): number | undefined => {
     if (x.type === 'duration') return Math.abs(x.ms);
     if (x.type === 'literal' && typeof x.value === 'number') return Math.abs(x.value);

@@ -204,9 +204,10 @@ describe.skipIf(SKIP_NEO4J)('idgraph on --store bolt://', () => {
     expect(down.code).not.toBe(0);
     expect(down.stderr).toContain('cannot reach Neo4j at bolt://127.0.0.1:1');
     expect(down.stderr + down.stdout).not.toMatch(/hunter2|sekrit-pw/);
+    // An entity the server does not hold is named, not an internal error.
     const entity = await cli(['entity', 'user', 'nobody@contoso.com', '--store', uri]);
     expect(entity.code).not.toBe(0);
-    expect(entity.stderr).toContain('entity needs the embedded store');
+    expect(entity.stderr).toContain('no User nobody@contoso.com in the store');
     const bad = await cli(['hunt', 'all', '--store', uri, '--neo4j-database', 'no such db!']);
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toContain('not a valid Neo4j database name');

@@ -10,7 +10,7 @@ import { TacticSchema } from '../../src/detect/definition.js';
 import type { NodeRef } from '../../src/graph/facts.js';
 import type { TemporalGraphView } from '../../src/graph/graph-view.js';
 import { canonicalKey } from '../../src/graph/node-keys.js';
-import { NODE_KIND_NAMES, NodeKindSchema, type NodeKind } from '../../src/graph/schema.js';
+import { NODE_KIND_NAMES, NodeKindName, parseNodeKind, type NodeKind } from '../../src/graph/schema.js';
 
 export const EntityRef = EntityRefSchema.meta({ id: 'EntityRef', description: 'A graph node: kind and canonical key.' });
 export const TriageStatus = TriageStatusSchema.meta({ id: 'TriageStatus' });
@@ -87,16 +87,16 @@ export const InstantBody = z
 /** `Kind:key` (e.g. User:alice@contoso.com, IP:203.0.113.9), parsed to a node reference. */
 export const EntityQuery = z
   .string()
-  .regex(new RegExp(`^(${NODE_KIND_NAMES.join('|')}):.+$`), `expected Kind:key with Kind one of ${NODE_KIND_NAMES.join(', ')}`)
+  .regex(new RegExp(`^(${NODE_KIND_NAMES.join('|')}):.+$`, 'i'), `expected Kind:key with Kind one of ${NODE_KIND_NAMES.join(', ')}`)
   .transform((v): NodeRef => {
     const i = v.indexOf(':');
-    const kind = v.slice(0, i) as NodeKind;
+    const kind = parseNodeKind(v.slice(0, i))!;
     return { kind, key: canonicalKey(kind, v.slice(i + 1)) };
   })
   .meta({ description: 'an entity as Kind:key, e.g. User:alice@contoso.com' });
 
 /** Path parameters naming an entity. */
-export const EntityParams = z.object({ kind: NodeKindSchema, key: z.string().min(1).max(1024) });
+export const EntityParams = z.object({ kind: NodeKindName, key: z.string().min(1).max(1024) });
 
 /** The node an entity reference names in the graph (by key or alias), else the reference canonicalised. */
 export function resolveEntity(view: TemporalGraphView, ref: { kind: NodeKind; key: string }): NodeRef {

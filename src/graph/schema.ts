@@ -49,6 +49,22 @@ export type NodeKind = keyof typeof NODE_KINDS;
 export const NODE_KIND_NAMES = Object.keys(NODE_KINDS) as NodeKind[];
 export const NodeKindSchema = z.enum(NODE_KIND_NAMES as [NodeKind, ...NodeKind[]]);
 
+/** The node kind a name means, in any case (`user`, `ip`, `MFAMETHOD`), or undefined. */
+export function parseNodeKind(name: string): NodeKind | undefined {
+  const lower = name.toLowerCase();
+  return NODE_KIND_NAMES.find((k) => k.toLowerCase() === lower);
+}
+
+/** A node kind as a client may type it (any case), validated to the canonical name. */
+export const NodeKindName = z
+  .string()
+  .transform((v, ctx) => {
+    const kind = parseNodeKind(v);
+    if (kind === undefined) ctx.addIssue({ code: 'custom', message: `expected one of ${NODE_KIND_NAMES.join(', ')} (any case)` });
+    return kind ?? z.NEVER;
+  })
+  .meta({ description: `node kind, any case: ${NODE_KIND_NAMES.join(', ')}` });
+
 /** Type of one occurrence property. `ref` names a node kind the value is a key of. */
 export interface PropSpec {
   readonly type: 'string' | 'number' | 'boolean';

@@ -234,6 +234,12 @@ describe('entities', () => {
     expect(byId.body.entity.key).toBe('alice@contoso.com');
     const none = await api('get', '/v1/entities/:kind/:key', '/v1/entities/User/nobody%40contoso.com', { token: h.tokens.read });
     expect(none.status).toBe(404);
+    // Kinds in any case, as people type them (and as the CLI takes them).
+    const lower = await api('get', '/v1/entities/:kind/:key', '/v1/entities/user/ALICE%40contoso.com?timelineLimit=3', { token: h.tokens.read });
+    expect(lower.status).toBe(200);
+    expect(lower.body.entity).toEqual(r.body.entity);
+    const byLowerRef = await api('get', '/v1/detections', '/v1/detections?entity=user:alice@contoso.com', { token: h.tokens.read });
+    expect(byLowerRef.body.items.length).toBe(4);
     const badKind = await api('get', '/v1/entities/:kind/:key', '/v1/entities/Planet/x', { token: h.tokens.read });
     expect(badKind.status).toBe(400);
     expect(badKind.body.error.details[0].path).toEqual(['params', 'kind']);

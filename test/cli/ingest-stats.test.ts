@@ -11,14 +11,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliInProcess as cli, type CliRun } from './cli-harness.js';
+import { cliInProcess as cli } from './cli-harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'idgraph-cli-ingest-'));
 const tenant = join(dir, 'tenant');
 const store = join(dir, 'store');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-type Run = CliRun;
 
 
 type Counts = { accepted: number; duplicate: number; rejected: number; skipped: number };

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { cliInProcess as cli, type CliRun } from './cli-harness.js';
+import { cliInProcess as cli } from './cli-harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'idgraph-cli-tools-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -23,7 +23,6 @@ afterAll(() => {
   if (savedTokensFile !== undefined) process.env['IDGRAPH_TOKENS_FILE'] = savedTokensFile;
 });
 
-type Run = CliRun;
 
 afterEach(() => {
   process.exitCode = undefined;

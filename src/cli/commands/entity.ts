@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { IdgraphError } from '../../errors.js';
 import { canonicalKey } from '../../graph/node-keys.js';
 import { neighbours, timeline } from '../../graph/entity-view.js';
-import { NODE_KIND_NAMES, type NodeKind } from '../../graph/schema.js';
+import { NODE_KIND_NAMES, parseNodeKind } from '../../graph/schema.js';
 import { openFromOptions, withStoreOptions, type StoreOptions } from '../store-options.js';
 
 /** Registers the entity command. */
@@ -17,7 +17,7 @@ export function register(program: Command): void {
       .option('--limit <n>', 'timeline entries (latest first)', '50')
       .option('--json', 'print as JSON'),
   ).action(async (kindArg: string, keyArg: string, opts: StoreOptions & { limit: string; json?: boolean }) => {
-    const kind = NODE_KIND_NAMES.find((k) => k.toLowerCase() === kindArg.toLowerCase()) as NodeKind | undefined;
+    const kind = parseNodeKind(kindArg);
     if (!kind) throw new IdgraphError('BAD_INPUT', `unknown kind ${kindArg} (one of ${NODE_KIND_NAMES.join(', ')})`);
     const runtime = await openFromOptions(opts);
     try {

@@ -30,6 +30,8 @@ export interface EvaluationOptions {
   readonly prebound?: Readonly<Record<string, NodeRef>>;
   /** One occurrence that a match clause must bind (streaming delta evaluation). */
   readonly seed?: { readonly clause: string; readonly edge: EdgeHandle; readonly index: number };
+  /** A match clause's occurrences held to [start, end] as well (streaming re-judgement of part of a partition). */
+  readonly restrict?: { readonly clause: string; readonly start: number; readonly end: number };
 }
 
 /** One binding of a grouped pattern before folding: its group key, aggregate arguments and evidence. */
@@ -111,6 +113,8 @@ export class PreparedPattern {
   private nodeIndex = new Map<string, NodeOccurrences>();
   /** Per evaluation: the time span an indexable clause's windows can reach (absent: all time). */
   private indexSpan = new Map<string, { lo: number; hi: number }>();
+  /** Per evaluation: the restricted match clause, if any. */
+  private restrict: EvaluationOptions['restrict'];
   /** Node variables bound by match clauses (the row's entities). */
   readonly outerNodeVars: readonly string[];
 
@@ -316,6 +320,11 @@ export class PreparedPattern {
       lo = f.params.start as number;
       hi = f.params.end as number;
     }
+    const r = this.restrict;
+    if (r && r.clause === pc.c.as) {
+      lo = Math.max(lo, r.start);
+      hi = Math.min(hi, r.end);
+    }
     const w = pc.c.window;
     if (w) {
       if (pc.windowFrom) {
@@ -520,10 +529,36 @@ export class PreparedPattern {
     return out;
   }
 
-  /** Whether occurrence `index` of `edge` passes a clause's own predicates (those reading only that occurrence). */
-  passesLocal(clause: string, edge: EdgeHandle, index: number, params?: Readonly<Record<string, Value>>): boolean {
+  /**
+   * For a collapsed match clause: whether an earlier occurrence (by time, then event id) on the
+   * edges of `node` passes the clause's own predicates with the same collapse key as occurrence
+   * `index` of `edge`, so that occurrence changes nothing the collapse keeps. Null when the
+   * question cannot be answered from the occurrence alone (keys reading other variables).
+   */
+  hasEarlierSameKey(clause: string, edge: EdgeHandle, index: number, node: NodeRef, params?: Readonly<Record<string, Value>>): boolean | null {
     const pc = this.clauses.get(clause);
-    if (!pc) throw new IdgraphError('BAD_INPUT', `detector ${this.p.id}: no clause ${clause}`);
+    if (!pc || !pc.collapse || !pc.c.collapse || pc.c.collapse.some((e) => [...exprVariables(e)].some((v) => v !== clause))) return null;
+    const f = this.occurrenceFrame(pc, edge, index, params);
+    const keyOf = (): string => stableJson(pc.collapse!.map((g) => normaliseEmpty(g(f))));
+    const key = keyOf();
+    const t = edge.time(index);
+    const id = edge.eventId(index);
+    const out = edge.from.kind === node.kind && edge.from.key === node.key;
+    const edges = out ? this.view.outEdges(node, pc.c.edge) : this.view.inEdges(node, pc.c.edge);
+    for (const e of edges) {
+      f.edges[pc.slot] = e;
+      const stop = e.upperBound(t);
+      for (let i = 0; i < stop; i++) {
+        if (e.time(i) === t && e.eventId(i) >= id) break;
+        f.idx[pc.slot] = i;
+        if (pc.local.every((g) => g(f) === true) && keyOf() === key) return true;
+      }
+    }
+    return false;
+  }
+
+  /** A frame holding one occurrence of a clause (for its own predicates and keys). */
+  private occurrenceFrame(pc: PreparedClause, edge: EdgeHandle, index: number, params?: Readonly<Record<string, Value>>): Frame {
     const f: Frame = {
       nodes: new Array(this.nodeSlot.size).fill(null),
       edges: new Array(this.occSlot.size).fill(null),
@@ -533,6 +568,14 @@ export class PreparedPattern {
     };
     f.edges[pc.slot] = edge;
     f.idx[pc.slot] = index;
+    return f;
+  }
+
+  /** Whether occurrence `index` of `edge` passes a clause's own predicates (those reading only that occurrence). */
+  passesLocal(clause: string, edge: EdgeHandle, index: number, params?: Readonly<Record<string, Value>>): boolean {
+    const pc = this.clauses.get(clause);
+    if (!pc) throw new IdgraphError('BAD_INPUT', `detector ${this.p.id}: no clause ${clause}`);
+    const f = this.occurrenceFrame(pc, edge, index, params);
     return pc.local.every((t) => t(f) === true);
   }
 
@@ -585,6 +628,7 @@ export class PreparedPattern {
     const p = this.p;
     this.nodeIndex = new Map();
     this.indexSpan = this.indexSpans(opts);
+    this.restrict = opts.restrict;
     const params: Record<string, Value> = { ...p.params, ...(opts.params ?? {}), start: opts.start, end: opts.end };
     const f: Frame = {
       nodes: new Array(this.nodeSlot.size).fill(null),

@@ -138,6 +138,7 @@ export class PreparedPattern {
       if ([...needs].some((v) => aggVars.has(v))) this.lateChecks.push(compileExpr(e, scope));
       else this.checks.push({ test: compileExpr(e, scope), needs });
     }
+    this.checks.push(...this.thresholdPrunes());
     for (const t of p.temporal) {
       const a = this.occSlot.get(t.first)!;
       const b = this.occSlot.get(t.then)!;
@@ -444,29 +445,7 @@ export class PreparedPattern {
     if ((from === null) === (to === null)) return false;
     const bound = (from ?? to)!;
     const freeSlot = from ? pc.toSlot : pc.fromSlot;
-    const freeKinds = from ? (c.to.var ? this.p.nodeVars.get(c.to.var) : undefined) : c.from.var ? this.p.nodeVars.get(c.from.var) : undefined;
-    const key = `${c.as}|${bound.kind}:${bound.key}`;
-    let occ = this.nodeIndex.get(key);
-    if (!occ) {
-      const span = this.indexSpan.get(c.as);
-      const items: { t: number; e: EdgeHandle; i: number }[] = [];
-      const edges = from ? this.view.outEdges(bound, c.edge) : this.view.inEdges(bound, c.edge);
-      for (const e of edges) {
-        if (freeKinds && !freeKinds.has(from ? e.to.kind : e.from.kind)) continue;
-        f.edges[pc.slot] = e;
-        // Only the span this run's windows can reach (a day's hunt need not index a year).
-        const end = span ? e.upperBound(span.hi) : e.size;
-        occurrences: for (let i = span ? e.lowerBound(span.lo) : 0; i < end; i++) {
-          f.idx[pc.slot] = i;
-          for (const t of pc.local) if (t(f) !== true) continue occurrences;
-          items.push({ t: e.time(i), e, i });
-        }
-      }
-      f.edges[pc.slot] = null;
-      items.sort((x, y) => x.t - y.t);
-      occ = { times: Float64Array.from(items, (x) => x.t), edges: items.map((x) => x.e), idx: Int32Array.from(items, (x) => x.i) };
-      this.nodeIndex.set(key, occ);
-    }
+    const occ = this.nodeOccurrences(f, pc, bound, from !== null);
     const search = (t: number, strict: boolean): number => {
       let lo = 0;
       let hi = occ.times.length;
@@ -498,6 +477,78 @@ export class PreparedPattern {
       f.edges[pc.slot] = null;
     }
     return true;
+  }
+
+  /** A node's occurrences of an indexable clause that pass its own predicates, in time order (built once per evaluation). */
+  private nodeOccurrences(f: Frame, pc: PreparedClause, bound: NodeRef, fromSide: boolean): NodeOccurrences {
+    const c = pc.c;
+    const key = `${c.as}|${bound.kind}:${bound.key}`;
+    const cached = this.nodeIndex.get(key);
+    if (cached) return cached;
+    const freeKinds = fromSide ? (c.to.var ? this.p.nodeVars.get(c.to.var) : undefined) : c.from.var ? this.p.nodeVars.get(c.from.var) : undefined;
+    const span = this.indexSpan.get(c.as);
+    const items: { t: number; e: EdgeHandle; i: number }[] = [];
+    const edges = fromSide ? this.view.outEdges(bound, c.edge) : this.view.inEdges(bound, c.edge);
+    const saved = f.edges[pc.slot] ?? null;
+    const savedIdx = f.idx[pc.slot]!;
+    for (const e of edges) {
+      if (freeKinds && !freeKinds.has(fromSide ? e.to.kind : e.from.kind)) continue;
+      f.edges[pc.slot] = e;
+      // Only the span this run's windows can reach (a day's hunt need not index a year).
+      const end = span ? e.upperBound(span.hi) : e.size;
+      occurrences: for (let i = span ? e.lowerBound(span.lo) : 0; i < end; i++) {
+        f.idx[pc.slot] = i;
+        for (const t of pc.local) if (t(f) !== true) continue occurrences;
+        items.push({ t: e.time(i), e, i });
+      }
+    }
+    f.edges[pc.slot] = saved;
+    f.idx[pc.slot] = savedIdx;
+    items.sort((x, y) => x.t - y.t);
+    const occ = { times: Float64Array.from(items, (x) => x.t), edges: items.map((x) => x.e), idx: Int32Array.from(items, (x) => x.i) };
+    this.nodeIndex.set(key, occ);
+    return occ;
+  }
+
+  /**
+   * Checks that drop a binding early when a `where` of the form `A.n >= N` (or `>`) cannot hold: n is
+   * a count() or dcount() of an indexable aggregate clause A hanging off one node, and that node's
+   * occurrences of A passing A's own predicates (over the run's reach) are already fewer than N. The
+   * count over a row's window can only be smaller, so nothing is lost; rows of users or IPs without
+   * enough failures are dropped before their windows are aggregated.
+   */
+  private thresholdPrunes(): Check[] {
+    const p = this.p;
+    const outer = new Set(this.outerNodeVars);
+    const out: Check[] = [];
+    for (const e of p.where) {
+      if (e.type !== 'binary' || (e.op !== '>=' && e.op !== '>') || e.left.type !== 'prop') continue;
+      const a = p.aggregate.find((c) => c.as === (e.left as { variable: string }).variable);
+      const spec = a?.compute.find((x) => x.name === (e.left as { prop: string }).prop)?.spec;
+      if (!a || !spec || (spec.fn !== 'count' && spec.fn !== 'dcount')) continue;
+      const pc = this.clauses.get(a.as)!;
+      if (!pc.indexable || a.from.type !== 'var' || a.to.type !== 'var') continue;
+      const fromBound = outer.has(a.from.var!);
+      const toBound = outer.has(a.to.var!);
+      if (fromBound === toBound) continue;
+      const u = fromBound ? a.from.var! : a.to.var!;
+      const slot = this.nodeSlot.get(u)!;
+      const r = e.right;
+      const limit: Getter<Frame> | null =
+        r.type === 'literal' && typeof r.value === 'number' ? () => r.value : r.type === 'param' && r.name !== 'start' && r.name !== 'end' ? (f) => f.params[r.name] ?? null : null;
+      if (!limit) continue;
+      const strict = e.op === '>';
+      out.push({
+        needs: new Set([u]),
+        test: (f) => {
+          const n = limit(f);
+          if (typeof n !== 'number') return true;
+          const have = this.nodeOccurrences(f, pc, f.nodes[slot]!, fromBound).times.length;
+          return strict ? have > n : have >= n;
+        },
+      });
+    }
+    return out;
   }
 
   /**

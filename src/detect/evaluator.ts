@@ -14,7 +14,7 @@ import type { CompiledClause, CompiledPattern } from './compile.js';
 import { AGGREGATE_EVIDENCE_CAP, detectionId, EVIDENCE_CAP, sortEntities, stableJson, type Detection, type Evidence } from './detection.js';
 import { exprVariables, walkExpr, type Expr, type Value } from './expr/ast.js';
 import { compileExpr, type Getter, type Scope } from './expr/evaluate.js';
-import { spread } from './judge-window.js';
+import { windowReach } from './judge-window.js';
 import { isEmpty, toText } from './expr/kql.js';
 
 /** How one evaluation is bounded. */
@@ -563,19 +563,10 @@ export class PreparedPattern {
     if (p.match.some((c) => c.range !== 'run')) return out;
     const params = { ...p.params, ...(opts.params ?? {}) };
     const matchNames = new Set(p.match.map((c) => c.as));
-    const noRun = { start: Infinity, end: Infinity };
     for (const pc of this.clauses.values()) {
-      const w = pc.c.window;
-      if (!pc.indexable || !w?.from || !w.to) continue;
-      // Only windows measured from match clauses' times (spread counts any `.time` as 0 away).
-      let fromMatches = true;
-      for (const e of [w.from, w.to]) {
-        walkExpr(e, (x) => {
-          if (x.type === 'prop' && (x.prop !== 'time' || !matchNames.has(x.variable))) fromMatches = false;
-        });
-      }
-      const reach = Math.max(spread(w.from, params, noRun), spread(w.to, params, noRun));
-      if (fromMatches && Number.isFinite(reach)) out.set(pc.c.as, { lo: opts.start - reach, hi: opts.end + reach });
+      if (!pc.indexable) continue;
+      const reach = windowReach(pc.c, matchNames, params);
+      if (Number.isFinite(reach)) out.set(pc.c.as, { lo: opts.start - reach, hi: opts.end + reach });
     }
     return out;
   }

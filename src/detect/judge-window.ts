@@ -66,6 +66,24 @@ export function spread(e: Expr, params: CompiledPattern['params'], run: { start:
   }
 }
 
+/**
+ * How far (ms) a clause's two-sided window reaches from the times of the clauses named in `from`:
+ * Infinity when a side is missing or a bound reads anything but those clauses' `.time` and constants.
+ */
+export function windowReach(c: CompiledClause, from: ReadonlySet<string>, params: CompiledPattern['params']): number {
+  const w = c.window;
+  if (!w?.from || !w.to) return Infinity;
+  let onlyTimes = true;
+  for (const e of [w.from, w.to]) {
+    walkExpr(e, (x) => {
+      if (x.type === 'prop' && (x.prop !== 'time' || !from.has(x.variable))) onlyTimes = false;
+    });
+  }
+  if (!onlyTimes) return Infinity;
+  const noRun = { start: Infinity, end: Infinity };
+  return Math.max(spread(w.from, params, noRun), spread(w.to, params, noRun));
+}
+
 /** Every expression of a clause other than its window. */
 function clauseExprs(c: CompiledClause): Expr[] {
   return [...c.local, ...c.cross, ...(c.collapse ?? []), ...c.compute.flatMap((x) => (x.spec.arg ? [x.spec.arg] : []))];

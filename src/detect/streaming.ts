@@ -20,8 +20,8 @@ import type { TemporalGraph } from '../graph/temporal-graph.js';
 import type { CompiledClause, CompiledPattern } from './compile.js';
 import { EVIDENCE_CAP, sortEntities, stableJson, type Detection } from './detection.js';
 import { mergeDetections, PreparedPattern, type PreGroupRow } from './evaluator.js';
-import { judgeHorizon, spread } from './judge-window.js';
-import { walkExpr, type Value } from './expr/ast.js';
+import { judgeHorizon, windowReach } from './judge-window.js';
+import type { Value } from './expr/ast.js';
 
 /** An edge occurrence the graph just gained (canonical node refs). */
 export interface NewOccurrence {
@@ -97,19 +97,8 @@ function partialRule(p: CompiledPattern, partitionVar: string, params: Readonly<
     for (const v of varsOf(c)) if (v !== partitionVar && p.match.some((o) => o !== c && varsOf(o).includes(v))) return null;
   }
   let reach = 0;
-  for (const c of [...p.exists, ...p.absent, ...p.aggregate]) {
-    const w = c.window;
-    if (!w?.from || !w.to) return null;
-    let fromPlain = true;
-    for (const e of [w.from, w.to]) {
-      walkExpr(e, (x) => {
-        if (x.type === 'prop' && (x.prop !== 'time' || x.variable !== m.as)) fromPlain = false;
-      });
-    }
-    const noRun = { start: Infinity, end: Infinity };
-    reach = Math.max(reach, spread(w.from, params, noRun), spread(w.to, params, noRun));
-    if (!fromPlain || !Number.isFinite(reach)) return null;
-  }
+  for (const c of [...p.exists, ...p.absent, ...p.aggregate]) reach = Math.max(reach, windowReach(c, new Set([m.as]), params));
+  if (!Number.isFinite(reach)) return null;
   return { clause: m.as, reach, collapsed: new Set(collapsed.map((c) => c.as)) };
 }
 
@@ -366,12 +355,15 @@ export class StreamingEngine {
   ): { start: number; end: number } {
     const everything = { start: -Infinity, end: Infinity };
     const w = s.horizon;
+    // The plain-match times whose seeds this re-judgement already covers (addSeed skips those).
+    let covered = everything;
     const all = s.byPartition.get(key) ?? new Set<string>();
     const prebound = { [s.partitionVar]: node };
     let fresh: Detection[];
     let before: Set<string>;
-    let covered = everything;
     if (span && Number.isFinite(w)) {
+      // The zone bounds detection times, not seed times: every seed is still evaluated.
+      covered = { start: Infinity, end: -Infinity };
       const zone = { start: span.lo - w, end: span.hi + w };
       const inZone = (d: Detection): boolean => d.time >= zone.start && d.time <= zone.end;
       this.rejudged.bounded++;
@@ -419,7 +411,7 @@ export class StreamingEngine {
     }
     for (const d of fresh) this.upsert(s, key, d, upserted, withdrawn, true);
     s.byPartition.set(key, after);
-    return Number.isFinite(w) && span ? { start: -Infinity, end: -Infinity } : covered;
+    return covered;
   }
 
   /** Event ids of a clause's occurrences on a partition node's edges within a time range. */

@@ -77,7 +77,7 @@ export function detectionsOf(p: CompiledPattern, q: CypherQuery, records: readon
     const d: Detection = { detector: p.id, id: detectionId(p.id, identity), row, time, firstTime: time, entities: [], evidence: [], ...(q.evidence ? evidenceOf(q.evidence, rec) : {}) };
     const prev = out.get(identity);
     // Two records of one identity differ only in empty text against null: merge as the evaluator does.
-    out.set(identity, prev ? (q.evidence ? mergeDetections(prev, d) : prev.time <= time ? prev : d) : d);
+    out.set(identity, prev ? mergeDetections(prev, d) : d);
   }
   return [...out.values()];
 }

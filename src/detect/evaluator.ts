@@ -587,7 +587,11 @@ export class PreparedPattern {
     const id = edge.eventId(index);
     const out = edge.from.kind === node.kind && edge.from.key === node.key;
     const edges = out ? this.view.outEdges(node, pc.c.edge) : this.view.inEdges(node, pc.c.edge);
+    // The same candidates the collapse sees: the other end of a kind its variable allows.
+    const otherVar = out ? pc.c.to.var : pc.c.from.var;
+    const kinds = otherVar ? this.p.nodeVars.get(otherVar) : undefined;
     for (const e of edges) {
+      if (kinds && !kinds.has(out ? e.to.kind : e.from.kind)) continue;
       f.edges[pc.slot] = e;
       const stop = e.upperBound(t);
       for (let i = 0; i < stop; i++) {

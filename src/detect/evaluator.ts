@@ -14,6 +14,7 @@ import type { CompiledClause, CompiledPattern } from './compile.js';
 import { AGGREGATE_EVIDENCE_CAP, detectionId, EVIDENCE_CAP, sortEntities, stableJson, type Detection, type Evidence } from './detection.js';
 import { exprVariables, walkExpr, type Expr, type Value } from './expr/ast.js';
 import { compileExpr, type Getter, type Scope } from './expr/evaluate.js';
+import { anchorTimesWithCount, thresholdCount, timeOffset, type AnchorWindow, type TimeInterval } from './count-window.js';
 import { windowReach } from './judge-window.js';
 import { isEmpty, toText } from './expr/kql.js';
 
@@ -32,6 +33,8 @@ export interface EvaluationOptions {
   readonly seed?: { readonly clause: string; readonly edge: EdgeHandle; readonly index: number };
   /** A match clause's occurrences held to [start, end] as well (streaming re-judgement of part of a partition). */
   readonly restrict?: { readonly clause: string; readonly start: number; readonly end: number };
+  /** false: evaluate without the count-threshold shortcuts (the reference they are tested against). */
+  readonly shortcuts?: boolean;
 }
 
 /** One binding of a grouped pattern before folding: its group key, aggregate arguments and evidence. */
@@ -62,6 +65,8 @@ interface Frame {
 interface Check {
   readonly test: Getter<Frame>;
   readonly needs: ReadonlySet<string>;
+  /** A shortcut: drops only bindings the pattern's `where` would drop later. */
+  readonly shortcut?: true;
 }
 
 interface PreparedClause {
@@ -91,6 +96,25 @@ interface NodeOccurrences {
   readonly times: Float64Array;
   readonly edges: EdgeHandle[];
   readonly idx: Int32Array;
+  /** Per anchor filter: the anchor times at which its threshold can hold (built on first use). */
+  feasible?: Map<AnchorFilter, TimeInterval[]>;
+}
+
+/** A `where A.n >= N` threshold (see PreparedPattern.thresholds). */
+interface Threshold {
+  readonly pc: PreparedClause;
+  /** The node variable A hangs off, its slot, and whether it is A's from end. */
+  readonly node: string;
+  readonly slot: number;
+  readonly fromSide: boolean;
+  /** The fewest passing occurrences a row needs, or null when unknown. */
+  readonly need: (f: Frame) => number | null;
+}
+
+/** A threshold whose window is measured from a match clause's time, as a filter on that clause. */
+interface AnchorFilter {
+  readonly th: Threshold;
+  readonly window: (f: Frame) => AnchorWindow | null;
 }
 
 /** A pattern prepared for evaluation on one graph view: slots assigned and expressions compiled. */
@@ -109,12 +133,16 @@ export class PreparedPattern {
   private readonly streamStart: Getter<Frame> | null;
   private readonly streamEnd: Getter<Frame> | null;
   private readonly planCache = new Map<string, PreparedClause[]>();
+  /** Per match clause: count thresholds that bound the times its occurrences can match at. */
+  private readonly filters: Map<string, AnchorFilter[]>;
   /** Per-evaluation index of a node's occurrences per indexable clause (cleared by each run). */
   private nodeIndex = new Map<string, NodeOccurrences>();
   /** Per evaluation: the time span an indexable clause's windows can reach (absent: all time). */
   private indexSpan = new Map<string, { lo: number; hi: number }>();
   /** Per evaluation: the restricted match clause, if any. */
   private restrict: EvaluationOptions['restrict'];
+  /** Per evaluation: whether shortcuts (threshold prunes and anchor filters) apply. */
+  private shortcuts = true;
   /** Node variables bound by match clauses (the row's entities). */
   readonly outerNodeVars: readonly string[];
 
@@ -138,7 +166,9 @@ export class PreparedPattern {
       if ([...needs].some((v) => aggVars.has(v))) this.lateChecks.push(compileExpr(e, scope));
       else this.checks.push({ test: compileExpr(e, scope), needs });
     }
-    this.checks.push(...this.thresholdPrunes());
+    const thresholds = this.thresholds();
+    this.checks.push(...this.thresholdPrunes(thresholds));
+    this.filters = this.anchorFilters(thresholds);
     for (const t of p.temporal) {
       const a = this.occSlot.get(t.first)!;
       const b = this.occSlot.get(t.then)!;
@@ -391,6 +421,7 @@ export class PreparedPattern {
     if (pc.indexable && !only && this.forEachIndexed(f, pc, b, withCross, visit)) return;
     const edges = this.candidateEdges(f, pc, only?.edge);
     const { slot, fromSlot, toSlot } = pc;
+    const filters = this.shortcuts ? this.filters.get(pc.c.as) : undefined;
     const savedFrom = fromSlot === null ? null : f.nodes[fromSlot]!;
     const savedTo = toSlot === null ? null : f.nodes[toSlot]!;
     try {
@@ -412,11 +443,14 @@ export class PreparedPattern {
           stop = only.index + 1;
         }
         f.edges[slot] = edge;
-        occurrences: for (; i < stop; i++) {
-          f.idx[slot] = i;
-          for (const t of pc.local) if (t(f) !== true) continue occurrences;
-          if (withCross) for (const t of pc.cross) if (t(f) !== true) continue occurrences;
-          if (visit() === false) return;
+        const segs = filters ? this.feasibleSegments(f, filters, edge, i, stop) : [i, stop];
+        for (let s = 0; s < segs.length; s += 2) {
+          occurrences: for (let j = segs[s]!, end = segs[s + 1]!; j < end; j++) {
+            f.idx[slot] = j;
+            for (const t of pc.local) if (t(f) !== true) continue occurrences;
+            if (withCross) for (const t of pc.cross) if (t(f) !== true) continue occurrences;
+            if (visit() === false) return;
+          }
         }
       }
     } finally {
@@ -511,16 +545,14 @@ export class PreparedPattern {
   }
 
   /**
-   * Checks that drop a binding early when a `where` of the form `A.n >= N` (or `>`) cannot hold: n is
-   * a count() or dcount() of an indexable aggregate clause A hanging off one node, and that node's
-   * occurrences of A passing A's own predicates (over the run's reach) are already fewer than N. The
-   * count over a row's window can only be smaller, so nothing is lost; rows of users or IPs without
-   * enough failures are dropped before their windows are aggregated.
+   * The pattern's `where A.n >= N` (or `>`) thresholds usable to skip work: n is a count() or
+   * dcount() of an indexable aggregate clause A hanging off one node u that the match clauses bind,
+   * so the count over a row's window is at most u's passing occurrences of A in that window.
    */
-  private thresholdPrunes(): Check[] {
+  private thresholds(): Threshold[] {
     const p = this.p;
     const outer = new Set(this.outerNodeVars);
-    const out: Check[] = [];
+    const out: Threshold[] = [];
     for (const e of p.where) {
       if (e.type !== 'binary' || (e.op !== '>=' && e.op !== '>') || e.left.type !== 'prop') continue;
       const a = p.aggregate.find((c) => c.as === (e.left as { variable: string }).variable);
@@ -532,41 +564,142 @@ export class PreparedPattern {
       const toBound = outer.has(a.to.var!);
       if (fromBound === toBound) continue;
       const u = fromBound ? a.from.var! : a.to.var!;
-      const slot = this.nodeSlot.get(u)!;
       const r = e.right;
       const limit: Getter<Frame> | null =
         r.type === 'literal' && typeof r.value === 'number' ? () => r.value : r.type === 'param' && r.name !== 'start' && r.name !== 'end' ? (f) => f.params[r.name] ?? null : null;
       if (!limit) continue;
       const strict = e.op === '>';
-      out.push({
-        needs: new Set([u]),
-        test: (f) => {
-          const n = limit(f);
-          if (typeof n !== 'number') return true;
-          const have = this.nodeOccurrences(f, pc, f.nodes[slot]!, fromBound).times.length;
-          return strict ? have > n : have >= n;
-        },
-      });
+      out.push({ pc, node: u, slot: this.nodeSlot.get(u)!, fromSide: fromBound, need: (f) => thresholdCount(limit(f), strict) });
     }
     return out;
   }
 
   /**
-   * Per indexable clause, the times its window can reach in this run: when every match clause is
-   * held to the run range (and no streaming rule moves it), a window `from`/`to` within S of match
-   * occurrence times reaches [start - S, end + S] at most.
+   * Drops a binding when its threshold node's passing occurrences over the whole run reach are
+   * already fewer than the threshold: the count over a row's window can only be smaller.
+   */
+  private thresholdPrunes(thresholds: readonly Threshold[]): Check[] {
+    return thresholds.map((th) => ({
+      shortcut: true,
+      needs: new Set([th.node]),
+      test: (f) => {
+        const k = th.need(f);
+        return k === null || this.nodeOccurrences(f, th.pc, f.nodes[th.slot]!, th.fromSide).times.length >= k;
+      },
+    }));
+  }
+
+  /**
+   * Thresholds whose aggregate window is measured from one match clause's time (`[m.time - 1h,
+   * m.time)`) with m binding the threshold node: filters on m's occurrence times (count-window.ts).
+   */
+  private anchorFilters(thresholds: readonly Threshold[]): Map<string, AnchorFilter[]> {
+    const out = new Map<string, AnchorFilter[]>();
+    for (const th of thresholds) {
+      const w = th.pc.c.window;
+      if (!w?.from || !w.to) continue;
+      const from = timeOffset(w.from, this.p.params);
+      const to = timeOffset(w.to, this.p.params);
+      const m = this.p.match.find((c) => c.as === from?.variable);
+      // A collapsed clause keeps its earliest occurrence per key: skipping some would change which.
+      if (!from || !to || !m || m.collapse || to.variable !== m.as || (m.from.var !== th.node && m.to.var !== th.node)) continue;
+      // Offsets read parameters: kept as getters so a run's overrides apply.
+      const wf = w.from;
+      const wt = w.to;
+      const list = out.get(m.as) ?? [];
+      list.push({
+        th,
+        window: (f) => {
+          const a = timeOffset(wf, f.params);
+          const b = timeOffset(wt, f.params);
+          return a && b ? { from: a.offset, fromIn: w.fromInclusive, to: b.offset, toIn: w.toInclusive } : null;
+        },
+      });
+      out.set(m.as, list);
+    }
+    return out;
+  }
+
+  /**
+   * Index ranges [a, b) of `edge`'s occurrences within [i, stop) at whose times every filter's
+   * threshold can hold (flattened pairs); most edges of users or IPs without bursts get none.
+   */
+  private feasibleSegments(f: Frame, filters: readonly AnchorFilter[], edge: EdgeHandle, i: number, stop: number): number[] {
+    let segs = [i, stop];
+    for (const flt of filters) {
+      const node = f.nodes[flt.th.slot];
+      if (!node) continue;
+      const occ = this.nodeOccurrences(f, flt.th.pc, node, flt.th.fromSide);
+      let times = occ.feasible?.get(flt);
+      if (!times) {
+        const k = flt.th.need(f);
+        const w = flt.window(f);
+        times = k === null || w === null ? [{ lo: -Infinity, loIn: true, hi: Infinity, hiIn: true }] : anchorTimesWithCount(occ.times, k, w);
+        (occ.feasible ??= new Map()).set(flt, times);
+      }
+      const next: number[] = [];
+      for (const t of times) {
+        const a = t.loIn ? edge.lowerBound(t.lo) : edge.upperBound(t.lo);
+        const b = t.hiIn ? edge.upperBound(t.hi) : edge.lowerBound(t.hi);
+        for (let s = 0; s < segs.length; s += 2) {
+          const lo = Math.max(a, segs[s]!);
+          const hi = Math.min(b, segs[s + 1]!);
+          if (lo < hi) next.push(lo, hi);
+        }
+      }
+      segs = next;
+      if (segs.length === 0) break;
+    }
+    return segs;
+  }
+
+  /**
+   * Per indexable clause, the times its window can reach in this run. Each match clause's times are
+   * bounded by the run range (range 'run'), by the seed (its one occurrence) or by the restriction;
+   * a window `from`/`to` within S of the times of the match clauses it reads reaches those bounds
+   * widened by S at most. A streamed seed thus indexes an hour around it, not the user's history.
    */
   private indexSpans(opts: EvaluationOptions): Map<string, { lo: number; hi: number }> {
     const p = this.p;
     const out = new Map<string, { lo: number; hi: number }>();
-    if (!Number.isFinite(opts.start) || !Number.isFinite(opts.end) || (opts.anchored && p.streaming)) return out;
-    if (p.match.some((c) => c.range !== 'run')) return out;
+    const anchor = opts.anchored ? p.streaming?.anchor : undefined;
+    const bounds = new Map<string, { lo: number; hi: number }>();
+    for (const c of p.match) {
+      let lo = -Infinity;
+      let hi = Infinity;
+      // Under the streaming rule only the anchor reads the run range as given.
+      if (c.range === 'run' && (!anchor || c.as === anchor)) {
+        lo = opts.start;
+        hi = opts.end;
+      }
+      const r = opts.restrict;
+      if (r && r.clause === c.as) {
+        lo = Math.max(lo, r.start);
+        hi = Math.min(hi, r.end);
+      }
+      if (opts.seed && opts.seed.clause === c.as) {
+        const t = opts.seed.edge.time(opts.seed.index);
+        lo = Math.max(lo, t);
+        hi = Math.min(hi, t);
+      }
+      bounds.set(c.as, { lo, hi });
+    }
     const params = { ...p.params, ...(opts.params ?? {}) };
-    const matchNames = new Set(p.match.map((c) => c.as));
     for (const pc of this.clauses.values()) {
-      if (!pc.indexable) continue;
-      const reach = windowReach(pc.c, matchNames, params);
-      if (Number.isFinite(reach)) out.set(pc.c.as, { lo: opts.start - reach, hi: opts.end + reach });
+      if (!pc.indexable || !pc.c.window) continue;
+      const read = new Set<string>();
+      for (const e of [pc.c.window.from, pc.c.window.to]) {
+        if (e) for (const v of exprVariables(e)) if (bounds.has(v)) read.add(v);
+      }
+      const reach = windowReach(pc.c, read, params);
+      if (!Number.isFinite(reach) || read.size === 0) continue;
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (const v of read) {
+        lo = Math.min(lo, bounds.get(v)!.lo);
+        hi = Math.max(hi, bounds.get(v)!.hi);
+      }
+      if (Number.isFinite(lo) && Number.isFinite(hi)) out.set(pc.c.as, { lo: lo - reach, hi: hi + reach });
     }
     return out;
   }
@@ -675,6 +808,7 @@ export class PreparedPattern {
     this.nodeIndex = new Map();
     this.indexSpan = this.indexSpans(opts);
     this.restrict = opts.restrict;
+    this.shortcuts = opts.shortcuts !== false;
     const params: Record<string, Value> = { ...p.params, ...(opts.params ?? {}), start: opts.start, end: opts.end };
     const f: Frame = {
       nodes: new Array(this.nodeSlot.size).fill(null),
@@ -703,6 +837,7 @@ export class PreparedPattern {
     }
     const due: Check[][] = order.map(() => []);
     for (const ch of this.checks) {
+      if (ch.shortcut && !this.shortcuts) continue;
       const step = boundAt.findIndex((s) => [...ch.needs].every((v) => s.has(v)));
       due[step === -1 ? order.length - 1 : step]!.push(ch);
     }

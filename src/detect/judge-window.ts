@@ -19,6 +19,7 @@
  * involved): a wider window costs query time, never a missed detection.
  */
 import type { CompiledClause, CompiledPattern } from './compile.js';
+import { constantMs } from './count-window.js';
 import { walkExpr, type Expr, type Value } from './expr/ast.js';
 
 const RUN = new Set(['start', 'end']);
@@ -39,14 +40,8 @@ function readsRun(e: Expr): boolean {
  */
 export function spread(e: Expr, params: CompiledPattern['params'], run: { start: number; end: number }): number {
   const constant = (x: Expr): number | undefined => {
-    if (x.type === 'duration') return Math.abs(x.ms);
-    if (x.type === 'literal' && typeof x.value === 'number') return Math.abs(x.value);
-    if (x.type === 'param' && !RUN.has(x.name)) {
-      const v = params[x.name];
-      return typeof v === 'number' ? Math.abs(v) : undefined;
-    }
-    if (x.type === 'neg') return constant(x.arg);
-    return undefined;
+    const v = constantMs(x, params);
+    return v === undefined ? undefined : Math.abs(v);
   };
   switch (e.type) {
     case 'prop':

@@ -1,0 +1,83 @@
+/**
+ * Where a count threshold over a sliding window can hold. A pattern such as
+ * "at least 5 denied prompts of the user in [ok.time - 1h, ok.time)" can only
+ * match an anchor `ok` at times t where the user's passing occurrences put 5
+ * of them inside [t - 1h, t). From the node's sorted occurrence times those
+ * anchor times are a union of intervals, found in one pass; the evaluator
+ * then visits only the anchor occurrences inside them, instead of
+ * aggregating a window for every anchor (most users and IPs have none).
+ */
+import type { Expr, Value } from './expr/ast.js';
+
+/** A set of times: [lo, hi] with each end open or closed. */
+export interface TimeInterval {
+  readonly lo: number;
+  readonly loIn: boolean;
+  readonly hi: number;
+  readonly hiIn: boolean;
+}
+
+/** A window measured from an anchor's time t: [t + from, t + to], each end open or closed. */
+export interface AnchorWindow {
+  readonly from: number;
+  readonly fromIn: boolean;
+  readonly to: number;
+  readonly toIn: boolean;
+}
+
+/**
+ * The anchor times t at which the window holds at least k of `times` (sorted ascending), as
+ * intervals in time order. A superset is allowed (touching intervals are merged whole), never a
+ * subset: callers use it to skip anchors that cannot match.
+ */
+export function anchorTimesWithCount(times: Float64Array, k: number, w: AnchorWindow): TimeInterval[] {
+  const out: TimeInterval[] = [];
+  if (k <= 0) return [{ lo: -Infinity, loIn: true, hi: Infinity, hiIn: true }];
+  for (let i = 0; i + k - 1 < times.length; i++) {
+    // t + from <= times[i] (the first counted) and times[i + k - 1] <= t + to (the k-th).
+    const next: TimeInterval = { lo: times[i + k - 1]! - w.to, loIn: w.toIn, hi: times[i]! - w.from, hiIn: w.fromIn };
+    if (next.lo > next.hi || (next.lo === next.hi && !(next.loIn && next.hiIn))) continue;
+    const cur = out[out.length - 1];
+    if (cur && next.lo <= cur.hi) out[out.length - 1] = { lo: cur.lo, loIn: cur.loIn, hi: next.hi, hiIn: next.hiIn };
+    else out.push(next);
+  }
+  return out;
+}
+
+/** The fewest occurrences a `count >= n` (or `> n`) threshold needs, or null when n is not a number. */
+export function thresholdCount(n: Value, strict: boolean): number | null {
+  if (typeof n !== 'number' || Number.isNaN(n)) return null;
+  return strict ? Math.floor(n) + 1 : Math.ceil(n);
+}
+
+/** A constant duration in ms (a duration, a number, a numeric parameter, negated or not), or undefined. */
+export function constantMs(x: Expr, params: Readonly<Record<string, Value>>): number | undefined {
+  if (x.type === 'duration') return x.ms;
+  if (x.type === 'literal' && typeof x.value === 'number') return x.value;
+  if (x.type === 'param' && x.name !== 'start' && x.name !== 'end') {
+    const v = params[x.name];
+    return typeof v === 'number' ? v : undefined;
+  }
+  if (x.type === 'neg') {
+    const v = constantMs(x.arg, params);
+    return v === undefined ? undefined : -v;
+  }
+  return undefined;
+}
+
+/** `v.time`, `v.time + c` or `v.time - c` (c constant) as the clause variable v and the offset; else null. */
+export function timeOffset(e: Expr, params: Readonly<Record<string, Value>>): { variable: string; offset: number } | null {
+  if (e.type === 'prop') return e.prop === 'time' ? { variable: e.variable, offset: 0 } : null;
+  if (e.type !== 'binary' || (e.op !== '+' && e.op !== '-')) return null;
+  const r = constantMs(e.right, params);
+  if (r !== undefined) {
+    const l = timeOffset(e.left, params);
+    return l && { variable: l.variable, offset: l.offset + (e.op === '+' ? r : -r) };
+  }
+  const l = constantMs(e.left, params);
+  if (l !== undefined && e.op === '+') {
+    const rr = timeOffset(e.right, params);
+    return rr && { variable: rr.variable, offset: rr.offset + l };
+  }
+  return null;
+}

@@ -1,0 +1,131 @@
+/**
+ * The count-threshold shortcuts (count-window.ts and the evaluator's use of it) may only skip
+ * work, never rows: the interval math is checked against a brute-force count, and every detector
+ * (plus variants with other window shapes and thresholds) gives the same detections with and
+ * without the shortcuts over random tenants, ranges and parameters.
+ */
+import path from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { builtinDetectorsDir, loadCatalog, loadDetectorDocument, readDocument } from '../../src/detect/catalog.js';
+import type { CompiledPattern } from '../../src/detect/compile.js';
+import { anchorTimesWithCount, type AnchorWindow, type TimeInterval } from '../../src/detect/count-window.js';
+import { stableJson, type Detection } from '../../src/detect/detection.js';
+import { PreparedPattern } from '../../src/detect/evaluator.js';
+import type { Value } from '../../src/detect/expr/ast.js';
+import { TemporalGraph } from '../../src/graph/temporal-graph.js';
+import { signIn } from './facts-builders.js';
+import { BASE, tenantArb } from './tenant-arbitrary.js';
+
+const inside = (t: number, x: TimeInterval): boolean => (x.loIn ? t >= x.lo : t > x.lo) && (x.hiIn ? t <= x.hi : t < x.hi);
+const countIn = (times: readonly number[], t: number, w: AnchorWindow): number =>
+  times.filter((x) => (w.fromIn ? x >= t + w.from : x > t + w.from) && (w.toIn ? x <= t + w.to : x < t + w.to)).length;
+
+describe('anchorTimesWithCount', () => {
+  it('covers every anchor time whose window holds k occurrences (random times, windows, k)', () => {
+    const windowArb = fc
+      .record({ a: fc.integer({ min: -60, max: 10 }), len: fc.integer({ min: 0, max: 60 }), fromIn: fc.boolean(), toIn: fc.boolean() })
+      .map(({ a, len, fromIn, toIn }) => ({ from: a, to: a + len, fromIn, toIn }));
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 100 }), { maxLength: 25 }), fc.integer({ min: 1, max: 5 }), windowArb, (raw, k, w) => {
+        const times = [...raw].sort((x, y) => x - y);
+        const got = anchorTimesWithCount(Float64Array.from(times), k, w);
+        for (let t = -20; t <= 180; t++) {
+          if (countIn(times, t, w) >= k) expect(got.some((x) => inside(t, x)), `t=${t}`).toBe(true);
+        }
+        // In time order and disjoint.
+        for (let i = 1; i < got.length; i++) expect(got[i]!.lo).toBeGreaterThan(got[i - 1]!.hi);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('is exact on a hand-made case: 3 of [0, 10, 20, 100] in [t - 30, t)', () => {
+    const got = anchorTimesWithCount(Float64Array.from([0, 10, 20, 100]), 3, { from: -30, fromIn: true, to: 0, toIn: false });
+    // t in (20, 30]: the window [t - 30, t) holds 0, 10 and 20.
+    expect(got).toEqual([{ lo: 20, loIn: false, hi: 30, hiIn: true }]);
+  });
+
+  it('gives nothing when fewer than k occurrences exist, everything for k <= 0', () => {
+    const w = { from: -5, fromIn: true, to: 0, toIn: true };
+    expect(anchorTimesWithCount(Float64Array.from([1, 2]), 3, w)).toEqual([]);
+    expect(anchorTimesWithCount(Float64Array.from([]), 0, w)).toEqual([{ lo: -Infinity, loIn: true, hi: Infinity, hiIn: true }]);
+  });
+});
+
+/** mfa-fatigue with another window shape and threshold form, to reach the filter's other branches. */
+function variant(id: string, edit: (doc: Record<string, any>) => void): CompiledPattern {
+  const doc = readDocument(path.join(builtinDetectorsDir(), 'mfa-fatigue.yaml')) as Record<string, any>;
+  doc['id'] = id;
+  edit(doc);
+  return loadDetectorDocument(doc, `${id}.yaml`).pattern;
+}
+
+const patterns: CompiledPattern[] = [
+  ...[...loadCatalog().values()].map((e) => e.pattern),
+  variant('fatigue-around', (d) => {
+    d['pattern'].aggregate[0].window = { from: 'ok.time - 90m', to: 'ok.time + 30m', fromInclusive: false, toInclusive: true };
+  }),
+  variant('fatigue-strict', (d) => {
+    d['pattern'].where = 'denied.prompts > $minFailures';
+  }),
+  variant('fatigue-distinct-ips', (d) => {
+    d['pattern'].aggregate[0].compute.ips = 'dcount(denied.ip)';
+    d['pattern'].where = 'denied.ips >= $minFailures';
+  }),
+];
+
+const HOUR = 3_600_000;
+const detail = (ds: readonly Detection[]): string[] => ds.map((d) => stableJson(d)).sort();
+
+describe('count-threshold shortcuts change no detection', () => {
+  it('for every detector, random tenants, ranges and thresholds', () => {
+    let found = 0;
+    fc.assert(
+      fc.property(
+        tenantArb(60),
+        fc.integer({ min: -48, max: 36 }),
+        fc.integer({ min: 1, max: 60 }),
+        fc.integer({ min: 0, max: 4 }),
+        fc.constantFrom('30m', '1h', '2h'),
+        (events, startHalf, lengthHalf, threshold, window) => {
+          const g = new TemporalGraph();
+          for (const e of events) g.apply(e);
+          const start = BASE + (startHalf * HOUR) / 2;
+          const end = start + (lengthHalf * HOUR) / 2;
+          for (const p of patterns) {
+            const params: Record<string, Value> = { minFailures: threshold, minAccounts: threshold, window: window === '30m' ? HOUR / 2 : window === '1h' ? HOUR : 2 * HOUR };
+            const prepared = new PreparedPattern(p, g);
+            for (const range of [{ start, end }, { start: -Infinity, end: Infinity }]) {
+              const opts = { ...range, params: Object.fromEntries(Object.entries(params).filter(([k]) => k in p.params)) };
+              const fast = prepared.evaluate(opts);
+              const reference = prepared.evaluate({ ...opts, shortcuts: false });
+              expect(detail(fast), `${p.id} ${JSON.stringify(range)}`).toEqual(detail(reference));
+              found += reference.length;
+            }
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+    // Not vacuous: the thresholds were met often.
+    expect(found).toBeGreaterThan(200);
+  });
+});
+
+describe('count-threshold shortcuts at the window edges', () => {
+  // Two denied prompts at 12:00 and 12:30; the window (t - 90m, t + 30m] holds both for t in
+  // [12:00, 13:30): successes at 12:00 (a closed end) and 13:29:59.999 match, 13:30 (open) does not.
+  const g = new TemporalGraph();
+  for (const t of ['12:00', '12:30']) g.apply(signIn('amy@contoso.com', '198.51.100.1', `2026-10-10T${t}:00Z`, { resultType: 500121 }));
+  for (const t of ['11:59:59.999', '12:00:00', '13:29:59.999', '13:30:00']) g.apply(signIn('amy@contoso.com', '10.0.0.1', `2026-10-10T${t}Z`));
+  const p = patterns.find((x) => x.id === 'fatigue-around')!;
+  const prepared = new PreparedPattern(p, g);
+
+  it('keeps the anchors on closed ends and drops those on open ends, as the reference does', () => {
+    const opts = { start: -Infinity, end: Infinity, params: { minFailures: 2 } };
+    const times = (ds: readonly Detection[]): string[] => ds.map((d) => new Date(d.time).toISOString()).sort();
+    expect(times(prepared.evaluate(opts))).toEqual(['2026-10-10T12:00:00.000Z', '2026-10-10T13:29:59.999Z']);
+    expect(times(prepared.evaluate({ ...opts, shortcuts: false }))).toEqual(times(prepared.evaluate(opts)));
+  });
+});

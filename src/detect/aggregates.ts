@@ -51,7 +51,9 @@ export function aggregateSpec(e: Expr, where: string): AggregateSpec {
   return { fn, arg: e.args[0]!, cap: 0 };
 }
 
-const keyOf = (v: Value): string => (typeof v === 'string' ? `s${v}` : `j${JSON.stringify(v)}`);
+/** The key dcount() and make_set() tell values apart by. */
+export const distinctKey = (v: Value): string => (typeof v === 'string' ? `s${v}` : `j${JSON.stringify(v)}`);
+const keyOf = distinctKey;
 
 /** A fresh accumulator for a spec. Empty values are ignored by every function but count(). */
 export function createAccumulator(spec: AggregateSpec): Accumulator {

@@ -27,19 +27,47 @@ export interface AnchorWindow {
 
 /**
  * The anchor times t at which the window holds at least k of `times` (sorted ascending), as
- * intervals in time order. A superset is allowed (touching intervals are merged whole), never a
- * subset: callers use it to skip anchors that cannot match.
+ * intervals in time order; with `keys`, at least k distinct non-null keys among them (dcount). A
+ * superset is allowed (touching intervals are merged whole), never a subset: callers use it to
+ * skip anchors that cannot match.
  */
-export function anchorTimesWithCount(times: Float64Array, k: number, w: AnchorWindow): TimeInterval[] {
+export function anchorTimesWithCount(times: ArrayLike<number>, k: number, w: AnchorWindow, keys?: readonly (string | null)[]): TimeInterval[] {
   const out: TimeInterval[] = [];
   if (k <= 0) return [{ lo: -Infinity, loIn: true, hi: Infinity, hiIn: true }];
-  for (let i = 0; i + k - 1 < times.length; i++) {
-    // t + from <= times[i] (the first counted) and times[i + k - 1] <= t + to (the k-th).
-    const next: TimeInterval = { lo: times[i + k - 1]! - w.to, loIn: w.toIn, hi: times[i]! - w.from, hiIn: w.fromIn };
-    if (next.lo > next.hi || (next.lo === next.hi && !(next.loIn && next.hiIn))) continue;
+  /** Anchors whose window starts at or before times[first] and reaches times[last]. */
+  const add = (first: number, last: number): void => {
+    // t + from <= times[first] and times[last] <= t + to.
+    const next: TimeInterval = { lo: times[last]! - w.to, loIn: w.toIn, hi: times[first]! - w.from, hiIn: w.fromIn };
+    if (next.lo > next.hi || (next.lo === next.hi && !(next.loIn && next.hiIn))) return;
     const cur = out[out.length - 1];
     if (cur && next.lo <= cur.hi) out[out.length - 1] = { lo: cur.lo, loIn: cur.loIn, hi: next.hi, hiIn: next.hiIn };
     else out.push(next);
+  };
+  if (!keys) {
+    for (let i = 0; i + k - 1 < times.length; i++) add(i, i + k - 1);
+    return out;
+  }
+  // Two pointers: [i, r) is the shortest run from i holding k distinct keys.
+  const held = new Map<string, number>();
+  let distinct = 0;
+  let r = 0;
+  for (let i = 0; i < times.length; i++) {
+    while (distinct < k && r < times.length) {
+      const key = keys[r++];
+      if (key === null || key === undefined) continue;
+      const n = held.get(key) ?? 0;
+      held.set(key, n + 1);
+      if (n === 0) distinct++;
+    }
+    if (distinct < k) break; // later runs only lose keys
+    add(i, r - 1);
+    const key = keys[i];
+    if (key === null || key === undefined) continue;
+    const n = held.get(key)!;
+    if (n === 1) {
+      held.delete(key);
+      distinct--;
+    } else held.set(key, n - 1);
   }
   return out;
 }

@@ -9,7 +9,7 @@ import { IdgraphError } from '../errors.js';
 import type { NodeRef } from '../graph/facts.js';
 import type { EdgeHandle, TemporalGraphView } from '../graph/graph-view.js';
 import { canonicalKey } from '../graph/node-keys.js';
-import { createAccumulator, type Accumulator } from './aggregates.js';
+import { createAccumulator, distinctKey, type Accumulator } from './aggregates.js';
 import type { CompiledClause, CompiledPattern } from './compile.js';
 import { AGGREGATE_EVIDENCE_CAP, detectionId, EVIDENCE_CAP, sortEntities, stableJson, type Detection, type Evidence } from './detection.js';
 import { exprVariables, walkExpr, type Expr, type Value } from './expr/ast.js';
@@ -93,11 +93,11 @@ interface PreparedClause {
 
 /** One node's occurrences for a clause, merged across its edges and sorted by time. */
 interface NodeOccurrences {
-  readonly times: Float64Array;
-  readonly edges: EdgeHandle[];
-  readonly idx: Int32Array;
+  readonly times: readonly number[];
+  readonly edges: readonly EdgeHandle[];
+  readonly idx: readonly number[];
   /** Per anchor filter: the anchor times at which its threshold can hold (built on first use). */
-  feasible?: Map<AnchorFilter, TimeInterval[]>;
+  feasible?: Map<AnchorFilter, readonly TimeInterval[]>;
 }
 
 /** A `where A.n >= N` threshold (see PreparedPattern.thresholds). */
@@ -107,7 +107,10 @@ interface Threshold {
   readonly node: string;
   readonly slot: number;
   readonly fromSide: boolean;
-  /** The fewest passing occurrences a row needs, or null when unknown. */
+  /** A's other end's slot, and for a dcount the value counted (read from the occurrence and that end). */
+  readonly freeSlot: number;
+  readonly distinct: Getter<Frame> | null;
+  /** The fewest passing occurrences (distinct values for a dcount) a row needs, or null when unknown. */
   readonly need: (f: Frame) => number | null;
 }
 
@@ -137,6 +140,7 @@ export class PreparedPattern {
   private readonly filters: Map<string, AnchorFilter[]>;
   /** Per-evaluation index of a node's occurrences per indexable clause (cleared by each run). */
   private nodeIndex = new Map<string, NodeOccurrences>();
+  private nodeIndexByRef = new Map<string, Map<NodeRef, NodeOccurrences>>();
   /** Per evaluation: the time span an indexable clause's windows can reach (absent: all time). */
   private indexSpan = new Map<string, { lo: number; hi: number }>();
   /** Per evaluation: the restricted match clause, if any. */
@@ -422,6 +426,7 @@ export class PreparedPattern {
     const edges = this.candidateEdges(f, pc, only?.edge);
     const { slot, fromSlot, toSlot } = pc;
     const filters = this.shortcuts ? this.filters.get(pc.c.as) : undefined;
+    const whole = [0, 0];
     const savedFrom = fromSlot === null ? null : f.nodes[fromSlot]!;
     const savedTo = toSlot === null ? null : f.nodes[toSlot]!;
     try {
@@ -435,6 +440,8 @@ export class PreparedPattern {
           if (savedTo && (savedTo.key !== edge.to.key || savedTo.kind !== edge.to.kind)) continue;
           f.nodes[toSlot] = edge.to;
         }
+        // Before touching the edge's occurrences: a node where no threshold can hold has nothing here.
+        if (filters && filters.some((flt) => f.nodes[flt.th.slot] && this.filterTimes(f, flt, f.nodes[flt.th.slot]!).length === 0)) continue;
         let i = b.loIn ? edge.lowerBound(b.lo) : edge.upperBound(b.lo);
         let stop = b.hiIn ? edge.upperBound(b.hi) : edge.lowerBound(b.hi);
         if (only) {
@@ -443,7 +450,12 @@ export class PreparedPattern {
           stop = only.index + 1;
         }
         f.edges[slot] = edge;
-        const segs = filters ? this.feasibleSegments(f, filters, edge, i, stop) : [i, stop];
+        let segs: readonly number[] = whole;
+        if (filters) segs = this.feasibleSegments(f, filters, edge, i, stop);
+        else {
+          whole[0] = i;
+          whole[1] = stop;
+        }
         for (let s = 0; s < segs.length; s += 2) {
           occurrences: for (let j = segs[s]!, end = segs[s + 1]!; j < end; j++) {
             f.idx[slot] = j;
@@ -516,12 +528,24 @@ export class PreparedPattern {
   /** A node's occurrences of an indexable clause that pass its own predicates, in time order (built once per evaluation). */
   private nodeOccurrences(f: Frame, pc: PreparedClause, bound: NodeRef, fromSide: boolean): NodeOccurrences {
     const c = pc.c;
+    // By node object first (edges hand out the same one), then by kind and key.
+    let byRef = this.nodeIndexByRef.get(c.as);
+    if (!byRef) this.nodeIndexByRef.set(c.as, (byRef = new Map()));
+    const hit = byRef.get(bound);
+    if (hit) return hit;
     const key = `${c.as}|${bound.kind}:${bound.key}`;
     const cached = this.nodeIndex.get(key);
-    if (cached) return cached;
+    if (cached) {
+      byRef.set(bound, cached);
+      return cached;
+    }
     const freeKinds = fromSide ? (c.to.var ? this.p.nodeVars.get(c.to.var) : undefined) : c.from.var ? this.p.nodeVars.get(c.from.var) : undefined;
     const span = this.indexSpan.get(c.as);
-    const items: { t: number; e: EdgeHandle; i: number }[] = [];
+    // Plain arrays (most nodes have a handful of occurrences: typed arrays cost more to make).
+    let times: number[] = [];
+    let found: EdgeHandle[] = [];
+    let idx: number[] = [];
+    let sorted = true;
     const edges = fromSide ? this.view.outEdges(bound, c.edge) : this.view.inEdges(bound, c.edge);
     const saved = f.edges[pc.slot] ?? null;
     const savedIdx = f.idx[pc.slot]!;
@@ -533,14 +557,24 @@ export class PreparedPattern {
       occurrences: for (let i = span ? e.lowerBound(span.lo) : 0; i < end; i++) {
         f.idx[pc.slot] = i;
         for (const t of pc.local) if (t(f) !== true) continue occurrences;
-        items.push({ t: e.time(i), e, i });
+        const t = e.time(i);
+        if (times.length > 0 && t < times[times.length - 1]!) sorted = false;
+        times.push(t);
+        found.push(e);
+        idx.push(i);
       }
     }
     f.edges[pc.slot] = saved;
     f.idx[pc.slot] = savedIdx;
-    items.sort((x, y) => x.t - y.t);
-    const occ = { times: Float64Array.from(items, (x) => x.t), edges: items.map((x) => x.e), idx: Int32Array.from(items, (x) => x.i) };
+    if (!sorted) {
+      const order = times.map((_, k) => k).sort((a, b) => times[a]! - times[b]! || a - b);
+      times = order.map((k) => times[k]!);
+      found = order.map((k) => found[k]!);
+      idx = order.map((k) => idx[k]!);
+    }
+    const occ: NodeOccurrences = { times, edges: found, idx };
     this.nodeIndex.set(key, occ);
+    byRef.set(bound, occ);
     return occ;
   }
 
@@ -569,7 +603,10 @@ export class PreparedPattern {
         r.type === 'literal' && typeof r.value === 'number' ? () => r.value : r.type === 'param' && r.name !== 'start' && r.name !== 'end' ? (f) => f.params[r.name] ?? null : null;
       if (!limit) continue;
       const strict = e.op === '>';
-      out.push({ pc, node: u, slot: this.nodeSlot.get(u)!, fromSide: fromBound, need: (f) => thresholdCount(limit(f), strict) });
+      // dcount(x) with x read from the occurrence alone: distinct keys bound the anchors more tightly than count.
+      const free = fromBound ? a.to.var! : a.from.var!;
+      const arg = spec.fn === 'dcount' && spec.arg && [...exprVariables(spec.arg)].every((v) => v === a.as || v === free) ? pc.compute.find((x) => x.name === (e.left as { prop: string }).prop)?.arg ?? null : null;
+      out.push({ pc, node: u, slot: this.nodeSlot.get(u)!, fromSide: fromBound, freeSlot: this.nodeSlot.get(free)!, distinct: arg, need: (f) => thresholdCount(limit(f), strict) });
     }
     return out;
   }
@@ -620,23 +657,47 @@ export class PreparedPattern {
     return out;
   }
 
+  /** The anchor times at which a filter's threshold can hold for a node (built once per node and run). */
+  private filterTimes(f: Frame, flt: AnchorFilter, node: NodeRef): readonly TimeInterval[] {
+    const occ = this.nodeOccurrences(f, flt.th.pc, node, flt.th.fromSide);
+    let times = occ.feasible?.get(flt);
+    if (!times) {
+      const k = flt.th.need(f);
+      const w = flt.window(f);
+      times = k === null || w === null ? ALL_TIME : anchorTimesWithCount(occ.times, k, w, flt.th.distinct ? this.distinctKeys(f, flt.th, occ) : undefined);
+      (occ.feasible ??= new Map()).set(flt, times);
+    }
+    return times;
+  }
+
+  /** For a dcount threshold: each indexed occurrence's distinct key (null when empty, as dcount skips it). */
+  private distinctKeys(f: Frame, th: Threshold, occ: NodeOccurrences): (string | null)[] {
+    const slot = th.pc.slot;
+    const saved = { edge: f.edges[slot] ?? null, idx: f.idx[slot]!, free: f.nodes[th.freeSlot] ?? null };
+    const keys = occ.edges.map((e, k) => {
+      f.edges[slot] = e;
+      f.idx[slot] = occ.idx[k]!;
+      f.nodes[th.freeSlot] = th.fromSide ? e.to : e.from;
+      const v = th.distinct!(f);
+      return isEmpty(v) ? null : distinctKey(v);
+    });
+    f.edges[slot] = saved.edge;
+    f.idx[slot] = saved.idx;
+    f.nodes[th.freeSlot] = saved.free;
+    return keys;
+  }
+
   /**
    * Index ranges [a, b) of `edge`'s occurrences within [i, stop) at whose times every filter's
    * threshold can hold (flattened pairs); most edges of users or IPs without bursts get none.
    */
-  private feasibleSegments(f: Frame, filters: readonly AnchorFilter[], edge: EdgeHandle, i: number, stop: number): number[] {
-    let segs = [i, stop];
+  private feasibleSegments(f: Frame, filters: readonly AnchorFilter[], edge: EdgeHandle, i: number, stop: number): readonly number[] {
+    let segs: readonly number[] = [i, stop];
     for (const flt of filters) {
       const node = f.nodes[flt.th.slot];
       if (!node) continue;
-      const occ = this.nodeOccurrences(f, flt.th.pc, node, flt.th.fromSide);
-      let times = occ.feasible?.get(flt);
-      if (!times) {
-        const k = flt.th.need(f);
-        const w = flt.window(f);
-        times = k === null || w === null ? [{ lo: -Infinity, loIn: true, hi: Infinity, hiIn: true }] : anchorTimesWithCount(occ.times, k, w);
-        (occ.feasible ??= new Map()).set(flt, times);
-      }
+      const times = this.filterTimes(f, flt, node);
+      if (times.length === 0) return NO_SEGMENTS;
       const next: number[] = [];
       for (const t of times) {
         const a = t.loIn ? edge.lowerBound(t.lo) : edge.upperBound(t.lo);
@@ -806,6 +867,7 @@ export class PreparedPattern {
   private run(opts: EvaluationOptions, preGroupOnly: boolean): Detection[] | PreGroupRow[] {
     const p = this.p;
     this.nodeIndex = new Map();
+    this.nodeIndexByRef = new Map();
     this.indexSpan = this.indexSpans(opts);
     this.restrict = opts.restrict;
     this.shortcuts = opts.shortcuts !== false;
@@ -1000,6 +1062,9 @@ export class PreparedPattern {
     return [...out.values()];
   }
 }
+
+const NO_SEGMENTS: readonly number[] = Object.freeze([]);
+const ALL_TIME: readonly TimeInterval[] = Object.freeze([{ lo: -Infinity, loIn: true, hi: Infinity, hiIn: true }]);
 
 /** Empty text is null in output, so "" and missing never make two rows. */
 function normaliseEmpty(v: Value): Value {

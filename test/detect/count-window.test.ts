@@ -18,8 +18,10 @@ import { signIn } from './facts-builders.js';
 import { BASE, tenantArb } from './tenant-arbitrary.js';
 
 const inside = (t: number, x: TimeInterval): boolean => (x.loIn ? t >= x.lo : t > x.lo) && (x.hiIn ? t <= x.hi : t < x.hi);
-const countIn = (times: readonly number[], t: number, w: AnchorWindow): number =>
-  times.filter((x) => (w.fromIn ? x >= t + w.from : x > t + w.from) && (w.toIn ? x <= t + w.to : x < t + w.to)).length;
+const within = (x: number, t: number, w: AnchorWindow): boolean => (w.fromIn ? x >= t + w.from : x > t + w.from) && (w.toIn ? x <= t + w.to : x < t + w.to);
+const countIn = (times: readonly number[], t: number, w: AnchorWindow): number => times.filter((x) => within(x, t, w)).length;
+const distinctIn = (times: readonly number[], keys: readonly (string | null)[], t: number, w: AnchorWindow): number =>
+  new Set(times.flatMap((x, i) => (within(x, t, w) && keys[i] !== null ? [keys[i]] : []))).size;
 
 describe('anchorTimesWithCount', () => {
   it('covers every anchor time whose window holds k occurrences (random times, windows, k)', () => {
@@ -38,6 +40,27 @@ describe('anchorTimesWithCount', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('with keys, covers every anchor time whose window holds k distinct keys (nulls not counted)', () => {
+    const windowArb = fc
+      .record({ a: fc.integer({ min: -60, max: 10 }), len: fc.integer({ min: 0, max: 60 }), fromIn: fc.boolean(), toIn: fc.boolean() })
+      .map(({ a, len, fromIn, toIn }) => ({ from: a, to: a + len, fromIn, toIn }));
+    const occArb = fc.array(fc.tuple(fc.integer({ min: 0, max: 100 }), fc.constantFrom<string | null>('a', 'b', 'c', 'd', null)), { maxLength: 25 });
+    fc.assert(
+      fc.property(occArb, fc.integer({ min: 1, max: 4 }), windowArb, (raw, k, w) => {
+        const occ = [...raw].sort((x, y) => x[0] - y[0]);
+        const times = occ.map((o) => o[0]);
+        const keys = occ.map((o) => o[1]);
+        const got = anchorTimesWithCount(Float64Array.from(times), k, w, keys);
+        for (let t = -20; t <= 180; t++) {
+          if (distinctIn(times, keys, t, w) >= k) expect(got.some((x) => inside(t, x)), `t=${t}`).toBe(true);
+        }
+      }),
+      { numRuns: 300 },
+    );
+    // Five failures of one account are one distinct key: no anchor time for k = 2.
+    expect(anchorTimesWithCount(Float64Array.from([1, 2, 3, 4, 5]), 2, { from: -10, fromIn: true, to: 0, toIn: true }, ['a', 'a', 'a', 'a', 'a'])).toEqual([]);
   });
 
   it('is exact on a hand-made case: 3 of [0, 10, 20, 100] in [t - 30, t)', () => {

@@ -93,18 +93,28 @@ export function constantMs(x: Expr, params: Readonly<Record<string, Value>>): nu
   return undefined;
 }
 
-/** `v.time`, `v.time + c` or `v.time - c` (c constant) as the clause variable v and the offset; else null. */
-export function timeOffset(e: Expr, params: Readonly<Record<string, Value>>): { variable: string; offset: number } | null {
+/** A time as a clause variable's time plus an offset (ms). */
+export interface TimeOffset {
+  readonly variable: string;
+  readonly offset: number;
+}
+
+/**
+ * `v.time`, `v.time + c` or `v.time - c` (c constant) as the clause variable v and the offset; else
+ * null. `run` says what `$start` / `$end` stand for (under a streaming rule, the anchor's window).
+ */
+export function timeOffset(e: Expr, params: Readonly<Record<string, Value>>, run?: (name: 'start' | 'end') => TimeOffset | null): TimeOffset | null {
   if (e.type === 'prop') return e.prop === 'time' ? { variable: e.variable, offset: 0 } : null;
+  if (e.type === 'param') return (e.name === 'start' || e.name === 'end') && run ? run(e.name) : null;
   if (e.type !== 'binary' || (e.op !== '+' && e.op !== '-')) return null;
   const r = constantMs(e.right, params);
   if (r !== undefined) {
-    const l = timeOffset(e.left, params);
+    const l = timeOffset(e.left, params, run);
     return l && { variable: l.variable, offset: l.offset + (e.op === '+' ? r : -r) };
   }
   const l = constantMs(e.left, params);
   if (l !== undefined && e.op === '+') {
-    const rr = timeOffset(e.right, params);
+    const rr = timeOffset(e.right, params, run);
     return rr && { variable: rr.variable, offset: rr.offset + l };
   }
   return null;

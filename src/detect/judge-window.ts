@@ -19,7 +19,7 @@
  * involved): a wider window costs query time, never a missed detection.
  */
 import type { CompiledClause, CompiledPattern } from './compile.js';
-import { constantMs } from './count-window.js';
+import { constantMs, timeOffset } from './count-window.js';
 import { walkExpr, type Expr, type Value } from './expr/ast.js';
 
 const RUN = new Set(['start', 'end']);
@@ -139,4 +139,23 @@ export function judgeHorizon(pattern: CompiledPattern, params: Readonly<Record<s
     reach = Math.max(reach, matchSpread + s);
   }
   return reach;
+}
+
+/**
+ * A clause's window as offsets from the time of match clause `m`: [m.time + lo, m.time + hi]. Under
+ * the streaming rule with m the anchor, `$start` / `$end` are the anchor's window. Null when a side
+ * is missing or reads anything else.
+ */
+export function windowOffsets(c: CompiledClause, m: string, p: CompiledPattern, params: CompiledPattern['params']): { lo: number; hi: number } | null {
+  const w = c.window;
+  if (!w?.from || !w.to) return null;
+  const rule = p.streaming?.anchor === m ? p.streaming : undefined;
+  const run = (name: 'start' | 'end') => {
+    const e = name === 'start' ? rule?.start : rule?.end;
+    return e ? timeOffset(e, params) : null;
+  };
+  const from = timeOffset(w.from, params, run);
+  const to = timeOffset(w.to, params, run);
+  if (!from || !to || from.variable !== m || to.variable !== m) return null;
+  return { lo: from.offset, hi: to.offset };
 }

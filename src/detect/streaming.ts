@@ -20,7 +20,7 @@ import type { TemporalGraph } from '../graph/temporal-graph.js';
 import type { CompiledClause, CompiledPattern } from './compile.js';
 import { EVIDENCE_CAP, sortEntities, stableJson, type Detection } from './detection.js';
 import { mergeDetections, PreparedPattern, type PreGroupRow } from './evaluator.js';
-import { judgeHorizon, windowReach } from './judge-window.js';
+import { judgeHorizon, windowOffsets } from './judge-window.js';
 import type { Value } from './expr/ast.js';
 
 /** An edge occurrence the graph just gained (canonical node refs). */
@@ -72,34 +72,43 @@ export function partitionVariable(p: CompiledPattern): string | StreamingUnsuppo
 interface PartialRule {
   /** The one plain match clause: rows are re-judged for its occurrences near the new ones. */
   readonly clause: string;
-  /** How far (ms) from that clause's time any exists/absent/aggregate window reaches. */
-  readonly reach: number;
+  /** Every exists/absent/aggregate window lies within [clause.time + lo, clause.time + hi]. */
+  readonly lo: number;
+  readonly hi: number;
   /** Collapsed match clauses: an occurrence that is not its key's earliest changes nothing. */
   readonly collapsed: ReadonlySet<string>;
 }
 
 /**
- * For patterns whose judge horizon is unbounded only because of collapsed match clauses (one plain
- * match clause, the others collapsed with keys read from their own occurrence and sharing no variable
- * but the partition's, no temporal constraints, every sub-clause window measured from the plain
- * clause's time): a new sub-clause occurrence at t can change only rows whose plain occurrence lies
- * within the windows' reach of t, so the partition is re-judged there only (unless a collapse changes).
+ * For patterns with one plain match clause m (the others collapsed, with keys read from their own
+ * occurrence and sharing no variable but the partition's; no temporal constraints; under a streaming
+ * rule, m is its anchor and nothing is collapsed) whose exists/absent/aggregate windows are offsets
+ * [m.time + lo, m.time + hi] from m's time: a new sub-clause occurrence at t can change only the rows
+ * whose m occurrence lies in [t - hi, t - lo], so the partition is re-judged there only (unless a
+ * collapse changes). Windows that look back from m thus re-judge nothing when events arrive in order.
  */
 function partialRule(p: CompiledPattern, partitionVar: string, params: Readonly<Record<string, Value>>): PartialRule | null {
-  if (p.group || p.streaming || p.temporal.length > 0) return null;
+  if (p.group || p.temporal.length > 0) return null;
   const plain = p.match.filter((c) => !c.collapse);
   const collapsed = p.match.filter((c) => c.collapse);
   const m = plain[0];
-  if (plain.length !== 1 || collapsed.length === 0 || !m || m.range !== 'run') return null;
+  if (plain.length !== 1 || !m || m.range !== 'run') return null;
+  if (p.streaming && (p.streaming.anchor !== m.as || collapsed.length > 0)) return null;
   const varsOf = (c: CompiledClause): string[] => [c.from.var, c.to.var].filter((v): v is string => v !== undefined);
   for (const c of collapsed) {
     if (c.window || c.from.type !== 'var' || c.to.type !== 'var') return null;
     for (const v of varsOf(c)) if (v !== partitionVar && p.match.some((o) => o !== c && varsOf(o).includes(v))) return null;
   }
-  let reach = 0;
-  for (const c of [...p.exists, ...p.absent, ...p.aggregate]) reach = Math.max(reach, windowReach(c, new Set([m.as]), params));
-  if (!Number.isFinite(reach)) return null;
-  return { clause: m.as, reach, collapsed: new Set(collapsed.map((c) => c.as)) };
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const c of [...p.exists, ...p.absent, ...p.aggregate]) {
+    const o = windowOffsets(c, m.as, p, params);
+    if (!o) return null;
+    lo = Math.min(lo, o.lo);
+    hi = Math.max(hi, o.hi);
+  }
+  if (lo > hi) return collapsed.length > 0 ? { clause: m.as, lo: 0, hi: 0, collapsed: new Set(collapsed.map((c) => c.as)) } : null;
+  return { clause: m.as, lo, hi, collapsed: new Set(collapsed.map((c) => c.as)) };
 }
 
 interface DetectorState {
@@ -361,7 +370,13 @@ export class StreamingEngine {
     const prebound = { [s.partitionVar]: node };
     let fresh: Detection[];
     let before: Set<string>;
-    if (span && Number.isFinite(w)) {
+    const part = span && s.partial ? this.partialZone(s, s.partial, node, all, span) : null;
+    if (part) {
+      this.rejudged.partial++;
+      before = part.before;
+      fresh = s.prepared.evaluate({ ...this.evalOpts(s), prebound, restrict: { clause: s.partial!.clause, ...part.range } });
+      covered = part.range;
+    } else if (span && Number.isFinite(w)) {
       // The zone bounds detection times, not seed times: every seed is still evaluated.
       covered = { start: Infinity, end: -Infinity };
       const zone = { start: span.lo - w, end: span.hi + w };
@@ -369,27 +384,6 @@ export class StreamingEngine {
       this.rejudged.bounded++;
       fresh = s.prepared.evaluate({ ...this.evalOpts(s), start: span.lo - 2 * w, end: span.hi + w, prebound }).filter(inZone);
       before = new Set([...all].filter((id) => s.live.has(id) && inZone(s.live.get(id)!)));
-    } else if (span && s.partial) {
-      // Only rows whose plain match occurrence lies within the sub-clause windows' reach of the span.
-      const rule = s.partial;
-      const range = { start: span.lo - rule.reach, end: span.hi + rule.reach };
-      const ids = this.occurrenceIds(s, rule.clause, node, range);
-      const clauseIds = (d: Detection): readonly string[] => d.evidence.find((e) => e.clause === rule.clause)?.eventIds ?? [];
-      before = new Set([...all].filter((id) => s.live.has(id) && clauseIds(s.live.get(id)!).some((x) => ids.has(x))));
-      // A row also held up by occurrences outside the range (or past the evidence cap) is judged whole.
-      const partialOk = [...before].every((id) => {
-        const own = clauseIds(s.live.get(id)!);
-        return own.length < EVIDENCE_CAP && own.every((x) => ids.has(x));
-      });
-      if (partialOk) {
-        this.rejudged.partial++;
-        fresh = s.prepared.evaluate({ ...this.evalOpts(s), prebound, restrict: { clause: rule.clause, ...range } });
-        covered = range;
-      } else {
-        this.rejudged.whole++;
-        fresh = s.prepared.evaluate({ ...this.evalOpts(s), prebound });
-        before = all;
-      }
     } else {
       this.rejudged.whole++;
       fresh = s.prepared.evaluate({ ...this.evalOpts(s), prebound });
@@ -412,6 +406,29 @@ export class StreamingEngine {
     for (const d of fresh) this.upsert(s, key, d, upserted, withdrawn, true);
     s.byPartition.set(key, after);
     return covered;
+  }
+
+  /**
+   * For a partial re-judgement: the plain-match times whose rows the span can change and the live
+   * rows there; null when a row there is also held up by occurrences outside (or past the evidence
+   * cap), so the partition must be judged another way.
+   */
+  private partialZone(
+    s: DetectorState,
+    rule: PartialRule,
+    node: NodeRef,
+    all: ReadonlySet<string>,
+    span: { lo: number; hi: number },
+  ): { range: { start: number; end: number }; before: Set<string> } | null {
+    const range = { start: span.lo - rule.hi, end: span.hi - rule.lo };
+    const ids = this.occurrenceIds(s, rule.clause, node, range);
+    const clauseIds = (d: Detection): readonly string[] => d.evidence.find((e) => e.clause === rule.clause)?.eventIds ?? [];
+    const before = new Set([...all].filter((id) => s.live.has(id) && clauseIds(s.live.get(id)!).some((x) => ids.has(x))));
+    for (const id of before) {
+      const own = clauseIds(s.live.get(id)!);
+      if (own.length >= EVIDENCE_CAP || !own.every((x) => ids.has(x))) return null;
+    }
+    return { range, before };
   }
 
   /** Event ids of a clause's occurrences on a partition node's edges within a time range. */

@@ -386,7 +386,7 @@ export class PreparedPattern {
    * Edges a clause may bind given the frame, each with the node slots it would newly bind.
    * With `only` (a seed), just that edge when it fits: never a scan of every edge of the kind.
    */
-  private candidateEdges(f: Frame, pc: PreparedClause, only?: EdgeHandle): readonly EdgeHandle[] {
+  private candidateEdges(f: Frame, pc: PreparedClause, b: { lo: number; hi: number }, only?: EdgeHandle): readonly EdgeHandle[] {
     const c = pc.c;
     const from = this.resolveEndpoint(f, c.from, pc.fromSlot, pc.fromKey);
     const to = this.resolveEndpoint(f, c.to, pc.toSlot, pc.toKey);
@@ -398,8 +398,8 @@ export class PreparedPattern {
     } else if (from && to) {
       const e = this.view.edge(c.edge, from, to);
       edges = e ? [e] : [];
-    } else if (from) edges = this.view.outEdges(from, c.edge);
-    else if (to) edges = this.view.inEdges(to, c.edge);
+    } else if (from) edges = this.view.outEdgesActive(from, c.edge, b.lo, b.hi);
+    else if (to) edges = this.view.inEdgesActive(to, c.edge, b.lo, b.hi);
     else edges = [...this.view.edgesOfKind(c.edge)];
     const fromKinds = c.from.var ? this.p.nodeVars.get(c.from.var) : undefined;
     const toKinds = c.to.var ? this.p.nodeVars.get(c.to.var) : undefined;
@@ -423,7 +423,7 @@ export class PreparedPattern {
     const b = this.bounds(f, pc);
     if (!b) return;
     if (pc.indexable && !only && this.forEachIndexed(f, pc, b, withCross, visit)) return;
-    const edges = this.candidateEdges(f, pc, only?.edge);
+    const edges = this.candidateEdges(f, pc, b, only?.edge);
     const { slot, fromSlot, toSlot } = pc;
     const filters = this.shortcuts ? this.filters.get(pc.c.as) : undefined;
     const whole = [0, 0];
@@ -546,7 +546,9 @@ export class PreparedPattern {
     let found: EdgeHandle[] = [];
     let idx: number[] = [];
     let sorted = true;
-    const edges = fromSide ? this.view.outEdges(bound, c.edge) : this.view.inEdges(bound, c.edge);
+    const lo = span?.lo ?? -Infinity;
+    const hi = span?.hi ?? Infinity;
+    const edges = fromSide ? this.view.outEdgesActive(bound, c.edge, lo, hi) : this.view.inEdgesActive(bound, c.edge, lo, hi);
     const saved = f.edges[pc.slot] ?? null;
     const savedIdx = f.idx[pc.slot]!;
     for (const e of edges) {

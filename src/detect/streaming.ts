@@ -434,7 +434,7 @@ export class StreamingEngine {
   /** Event ids of a clause's occurrences on a partition node's edges within a time range. */
   private occurrenceIds(s: DetectorState, clause: string, node: NodeRef, range: { start: number; end: number }): Set<string> {
     const c = s.p.match.find((m) => m.as === clause)!;
-    const edges = c.from.var === s.partitionVar ? this.view.outEdges(node, c.edge) : this.view.inEdges(node, c.edge);
+    const edges = c.from.var === s.partitionVar ? this.view.outEdgesActive(node, c.edge, range.start, range.end) : this.view.inEdgesActive(node, c.edge, range.start, range.end);
     const ids = new Set<string>();
     for (const e of edges) for (let i = e.lowerBound(range.start), stop = e.upperBound(range.end); i < stop; i++) ids.add(e.eventId(i));
     return ids;

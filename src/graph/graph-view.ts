@@ -45,6 +45,10 @@ export interface TemporalGraphView {
   outEdges(ref: NodeRef, kind: EdgeKind): readonly EdgeHandle[];
   /** Edges of a kind entering a node. */
   inEdges(ref: NodeRef, kind: EdgeKind): readonly EdgeHandle[];
+  /** Edges of a kind leaving a node with an occurrence possibly in [lo, hi] (a superset; all of them for an unbounded range). */
+  outEdgesActive(ref: NodeRef, kind: EdgeKind, lo: number, hi: number): readonly EdgeHandle[];
+  /** Edges of a kind entering a node with an occurrence possibly in [lo, hi] (a superset; all of them for an unbounded range). */
+  inEdgesActive(ref: NodeRef, kind: EdgeKind, lo: number, hi: number): readonly EdgeHandle[];
   /** The edge of a kind between two nodes, if any. */
   edge(kind: EdgeKind, from: NodeRef, to: NodeRef): EdgeHandle | undefined;
   /** Every edge of a kind. */

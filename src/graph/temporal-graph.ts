@@ -88,10 +88,22 @@ interface NodeState {
   seen: number;
   out: EdgeLists;
   in: EdgeLists;
+  /**
+   * Per edge list (same shape as out / in): each edge's first and last occurrence time, interleaved,
+   * so "which edges were active in [lo, hi]" scans numbers instead of visiting every edge.
+   */
+  outSpan: Spans;
+  inSpan: Spans;
 }
+
+type Spans = (number[] | undefined)[] | null;
 
 /** An edge: its endpoints plus its occurrence columns. */
 class TemporalEdge extends OccurrenceColumns implements EdgeHandle {
+  /** Positions in src.out and dst.in lists of its kind (their spans are kept at the same place). */
+  outPos = -1;
+  inPos = -1;
+
   constructor(
     layout: ColumnLayout,
     readonly kind: EdgeKind,
@@ -153,6 +165,7 @@ export class TemporalGraph implements TemporalGraphView {
       const dst = this.ensureNode(ef.to.kind, ef.to.key, ef.time);
       const edge = this.ensureEdge(ef.kind, src, dst);
       edge.insert(ef.time, ef.eventId, ef.props);
+      refreshSpan(edge);
       this.occCount[ef.kind]++;
       if (ef.time < this.first) this.first = ef.time;
       if (ef.time > this.last) this.last = ef.time;
@@ -197,6 +210,18 @@ export class TemporalGraph implements TemporalGraphView {
 
   inEdges(ref: NodeRef, kind: EdgeKind): readonly EdgeHandle[] {
     return this.state(ref)?.in?.[KIND_INDEX[kind]] ?? NO_EDGES;
+  }
+
+  outEdgesActive(ref: NodeRef, kind: EdgeKind, lo: number, hi: number): readonly EdgeHandle[] {
+    const s = this.state(ref);
+    const ki = KIND_INDEX[kind];
+    return activeIn(s?.out?.[ki], s?.outSpan?.[ki], lo, hi);
+  }
+
+  inEdgesActive(ref: NodeRef, kind: EdgeKind, lo: number, hi: number): readonly EdgeHandle[] {
+    const s = this.state(ref);
+    const ki = KIND_INDEX[kind];
+    return activeIn(s?.in?.[ki], s?.inSpan?.[ki], lo, hi);
   }
 
   edge(kind: EdgeKind, from: NodeRef, to: NodeRef): EdgeHandle | undefined {
@@ -259,10 +284,12 @@ export class TemporalGraph implements TemporalGraphView {
             const kept = list.filter((e) => !dead.has(e));
             s.in[ki] = kept.length > 0 ? kept : undefined;
           }
+    for (const m of this.nodes.values()) for (const s of m.values()) reindex(s);
     for (const [kind, m] of this.nodes)
       for (const s of [...m.values()])
         if (isEmptyLists(s.out) && isEmptyLists(s.in)) {
           s.out = s.in = null;
+          s.outSpan = s.inSpan = null;
           if (s.seen < t) this.dropNode(kind, s);
         }
     this.first = first;
@@ -383,7 +410,7 @@ export class TemporalGraph implements TemporalGraphView {
       key = ownString(key);
       const ref: NodeRef = Object.freeze({ kind, key });
       const gkey = `${kind}:${key}`;
-      s = { ref, gkey, props: { key }, aliases: null, seen: time, out: null, in: null };
+      s = { ref, gkey, props: { key }, aliases: null, seen: time, out: null, in: null, outSpan: null, inSpan: null };
       this.kindMap(kind).set(key, s);
       this.graph.addNode(gkey, { kind, key, props: s.props });
     } else if (time > s.seen) s.seen = time;
@@ -414,12 +441,14 @@ export class TemporalGraph implements TemporalGraphView {
       for (const e of list ? [...list] : []) {
         const target = this.ensureEdge(e.kind, m, e.dst === n ? m : e.dst);
         target.absorb(e);
+        refreshSpan(target);
         this.removeEdge(e);
       }
     for (const list of n.in ? [...n.in] : [])
       for (const e of list ? [...list] : []) {
         const target = this.ensureEdge(e.kind, e.src, m);
         target.absorb(e);
+        refreshSpan(target);
         this.removeEdge(e);
       }
     fillProps(m.props, n.props);
@@ -451,8 +480,8 @@ export class TemporalGraph implements TemporalGraphView {
     const gk = edgeKey(kind, src, dst);
     const e = new TemporalEdge(this.layouts[kind], kind, src, dst, gk);
     this.graph.addDirectedEdgeWithKey(gk, src.gkey, dst.gkey, { kind, edge: e });
-    addTo((src.out ??= []), KIND_INDEX[kind], e);
-    addTo((dst.in ??= []), KIND_INDEX[kind], e);
+    e.outPos = addTo((src.out ??= []), (src.outSpan ??= []), KIND_INDEX[kind], e);
+    e.inPos = addTo((dst.in ??= []), (dst.inSpan ??= []), KIND_INDEX[kind], e);
     this.edgeCount[kind]++;
     return e;
   }
@@ -462,6 +491,8 @@ export class TemporalGraph implements TemporalGraphView {
     this.graph.dropEdge(e.gkey);
     unlist(e.src.out, KIND_INDEX[e.kind], e);
     unlist(e.dst.in, KIND_INDEX[e.kind], e);
+    reindex(e.src);
+    reindex(e.dst);
     this.edgeCount[e.kind]--;
   }
 
@@ -509,11 +540,70 @@ function isEmptyLists(l: EdgeLists): boolean {
   return true;
 }
 
-/** Append to a node's edge list of one kind; a new list is allocated at its exact size (most IPs have one edge). */
-function addTo(lists: (TemporalEdge[] | undefined)[], ki: number, e: TemporalEdge): void {
+/**
+ * Append to a node's edge list of one kind, with the edge's span; a new list is allocated at its
+ * exact size (most IPs have one edge). Returns the edge's position.
+ */
+function addTo(lists: (TemporalEdge[] | undefined)[], spans: (number[] | undefined)[], ki: number, e: TemporalEdge): number {
+  const span = e.size > 0 ? [e.time(0), e.time(e.size - 1)] : [Infinity, -Infinity];
   const list = lists[ki];
-  if (list) list.push(e);
-  else lists[ki] = [e];
+  if (list) {
+    list.push(e);
+    spans[ki]!.push(span[0]!, span[1]!);
+    return list.length - 1;
+  }
+  lists[ki] = [e];
+  spans[ki] = span;
+  return 0;
+}
+
+/** Writes an edge's first and last occurrence time into both of its endpoints' spans. */
+function refreshSpan(e: TemporalEdge): void {
+  const ki = KIND_INDEX[e.kind];
+  const first = e.size > 0 ? e.time(0) : Infinity;
+  const last = e.size > 0 ? e.time(e.size - 1) : -Infinity;
+  const out = e.src.outSpan?.[ki];
+  if (out && e.outPos >= 0) {
+    out[2 * e.outPos] = first;
+    out[2 * e.outPos + 1] = last;
+  }
+  const inn = e.dst.inSpan?.[ki];
+  if (inn && e.inPos >= 0) {
+    inn[2 * e.inPos] = first;
+    inn[2 * e.inPos + 1] = last;
+  }
+}
+
+/** Rebuilds a node's edge positions and spans from its lists (after edges were removed or trimmed). */
+function reindex(s: NodeState): void {
+  const build = (lists: EdgeLists, dir: 'out' | 'in'): Spans => {
+    if (!lists) return null;
+    return lists.map((list) => {
+      if (!list) return undefined;
+      const spans: number[] = [];
+      list.forEach((e, i) => {
+        if (dir === 'out') e.outPos = i;
+        else e.inPos = i;
+        spans.push(e.size > 0 ? e.time(0) : Infinity, e.size > 0 ? e.time(e.size - 1) : -Infinity);
+      });
+      return spans;
+    });
+  };
+  s.outSpan = build(s.out, 'out');
+  s.inSpan = build(s.in, 'in');
+}
+
+/** The edges of a list with an occurrence possibly in [lo, hi] (first <= hi and last >= lo). */
+function activeIn(list: readonly TemporalEdge[] | undefined, spans: readonly number[] | undefined, lo: number, hi: number): readonly EdgeHandle[] {
+  if (!list || !spans) return NO_EDGES;
+  if (lo === -Infinity && hi === Infinity) return list;
+  let out: TemporalEdge[] | null = null;
+  for (let j = 0; j < list.length; j++) {
+    const active = spans[2 * j]! <= hi && spans[2 * j + 1]! >= lo;
+    if (active && out) out.push(list[j]!);
+    else if (!active && !out) out = list.slice(0, j);
+  }
+  return out ?? list;
 }
 
 function unlist(lists: EdgeLists, ki: number, e: TemporalEdge): void {

@@ -289,3 +289,35 @@ describe('export', () => {
     expect(part.edges.map((e) => e.attributes)).toEqual([{ kind: 'SIGNED_IN', first: 20, last: 20, count: 1 }]);
   });
 });
+
+describe('TemporalGraph.outEdgesActive / inEdgesActive', () => {
+  // Random sign-ins (late arrivals, users first seen by object id then merged, retention) and random
+  // ranges: the active edges are exactly those whose first and last occurrence straddle the range,
+  // so every edge with an occurrence in it is among them.
+  const USERS = ['ann@contoso.com', 'bo@contoso.com'];
+  const eventArb = fc.record({ u: fc.nat(1), byOid: fc.boolean(), ip: fc.nat(3), time: fc.integer({ min: 0, max: 100 }) });
+  it('lists every edge with an occurrence in the range, and only edges spanning it (property)', () => {
+    fc.assert(
+      fc.property(fc.array(eventArb, { maxLength: 40 }), fc.option(fc.integer({ min: 0, max: 60 })), fc.integer({ min: -10, max: 110 }), fc.integer({ min: 0, max: 60 }), (events, cut, lo, len) => {
+        const g = new TemporalGraph();
+        events.forEach((e, i) => {
+          const upn = USERS[e.u]!;
+          const oid = `oid-${e.u}`;
+          g.apply(signIn(`e${i}`, e.time, e.byOid ? oid : upn, `10.0.0.${e.ip}`, { aliases: e.byOid ? [] : [oid] }));
+        });
+        if (cut !== null) g.removeBefore(cut);
+        const hi = lo + len;
+        const spans = (x: { size: number; time(i: number): number }): boolean => x.size > 0 && x.time(0) <= hi && x.time(x.size - 1) >= lo;
+        for (const u of g.nodesOfKind('User')) {
+          const all = g.outEdges(u, 'SIGNED_IN');
+          expect(g.outEdgesActive(u, 'SIGNED_IN', lo, hi)).toEqual(all.filter(spans));
+          expect(g.outEdgesActive(u, 'SIGNED_IN', -Infinity, Infinity)).toEqual(all);
+        }
+        for (const ip of g.nodesOfKind('IP')) {
+          expect(g.inEdgesActive(ip, 'SIGNED_IN', lo, hi)).toEqual(g.inEdges(ip, 'SIGNED_IN').filter(spans));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -480,8 +480,8 @@ export class TemporalGraph implements TemporalGraphView {
     const gk = edgeKey(kind, src, dst);
     const e = new TemporalEdge(this.layouts[kind], kind, src, dst, gk);
     this.graph.addDirectedEdgeWithKey(gk, src.gkey, dst.gkey, { kind, edge: e });
-    e.outPos = addTo((src.out ??= []), (src.outSpan ??= []), KIND_INDEX[kind], e);
-    e.inPos = addTo((dst.in ??= []), (dst.inSpan ??= []), KIND_INDEX[kind], e);
+    e.outPos = addTo((src.out ??= []), src, 'out', KIND_INDEX[kind], e);
+    e.inPos = addTo((dst.in ??= []), dst, 'in', KIND_INDEX[kind], e);
     this.edgeCount[kind]++;
     return e;
   }
@@ -540,37 +540,44 @@ function isEmptyLists(l: EdgeLists): boolean {
   return true;
 }
 
+/** Lists shorter than this keep no spans: visiting their few edges costs less than the memory. */
+const SPAN_MIN = 8;
+
+const firstTime = (e: TemporalEdge): number => (e.size > 0 ? e.time(0) : Infinity);
+const lastTime = (e: TemporalEdge): number => (e.size > 0 ? e.time(e.size - 1) : -Infinity);
+
 /**
- * Append to a node's edge list of one kind, with the edge's span; a new list is allocated at its
- * exact size (most IPs have one edge). Returns the edge's position.
+ * Append to a node's edge list of one kind; a new list is allocated at its exact size (most IPs have
+ * one edge). A list reaching SPAN_MIN edges starts keeping spans. Returns the edge's position.
  */
-function addTo(lists: (TemporalEdge[] | undefined)[], spans: (number[] | undefined)[], ki: number, e: TemporalEdge): number {
-  const span = e.size > 0 ? [e.time(0), e.time(e.size - 1)] : [Infinity, -Infinity];
+function addTo(lists: (TemporalEdge[] | undefined)[], s: NodeState, dir: 'out' | 'in', ki: number, e: TemporalEdge): number {
   const list = lists[ki];
-  if (list) {
-    list.push(e);
-    spans[ki]!.push(span[0]!, span[1]!);
-    return list.length - 1;
+  if (!list) {
+    lists[ki] = [e];
+    return 0;
   }
-  lists[ki] = [e];
-  spans[ki] = span;
-  return 0;
+  list.push(e);
+  const spans = dir === 'out' ? s.outSpan?.[ki] : s.inSpan?.[ki];
+  if (spans) spans.push(firstTime(e), lastTime(e));
+  else if (list.length >= SPAN_MIN) {
+    const all = dir === 'out' ? (s.outSpan ??= []) : (s.inSpan ??= []);
+    all[ki] = list.flatMap((x) => [firstTime(x), lastTime(x)]);
+  }
+  return list.length - 1;
 }
 
-/** Writes an edge's first and last occurrence time into both of its endpoints' spans. */
+/** Writes an edge's first and last occurrence time into its endpoints' spans (where kept). */
 function refreshSpan(e: TemporalEdge): void {
   const ki = KIND_INDEX[e.kind];
-  const first = e.size > 0 ? e.time(0) : Infinity;
-  const last = e.size > 0 ? e.time(e.size - 1) : -Infinity;
   const out = e.src.outSpan?.[ki];
-  if (out && e.outPos >= 0) {
-    out[2 * e.outPos] = first;
-    out[2 * e.outPos + 1] = last;
+  if (out) {
+    out[2 * e.outPos] = firstTime(e);
+    out[2 * e.outPos + 1] = lastTime(e);
   }
   const inn = e.dst.inSpan?.[ki];
-  if (inn && e.inPos >= 0) {
-    inn[2 * e.inPos] = first;
-    inn[2 * e.inPos + 1] = last;
+  if (inn) {
+    inn[2 * e.inPos] = firstTime(e);
+    inn[2 * e.inPos + 1] = lastTime(e);
   }
 }
 
@@ -578,16 +585,11 @@ function refreshSpan(e: TemporalEdge): void {
 function reindex(s: NodeState): void {
   const build = (lists: EdgeLists, dir: 'out' | 'in'): Spans => {
     if (!lists) return null;
-    return lists.map((list) => {
-      if (!list) return undefined;
-      const spans: number[] = [];
-      list.forEach((e, i) => {
-        if (dir === 'out') e.outPos = i;
-        else e.inPos = i;
-        spans.push(e.size > 0 ? e.time(0) : Infinity, e.size > 0 ? e.time(e.size - 1) : -Infinity);
-      });
-      return spans;
+    const spans = lists.map((list) => {
+      list?.forEach((e, i) => (dir === 'out' ? (e.outPos = i) : (e.inPos = i)));
+      return list && list.length >= SPAN_MIN ? list.flatMap((x) => [firstTime(x), lastTime(x)]) : undefined;
     });
+    return spans.some((x) => x !== undefined) ? spans : null;
   };
   s.outSpan = build(s.out, 'out');
   s.inSpan = build(s.in, 'in');
@@ -595,11 +597,11 @@ function reindex(s: NodeState): void {
 
 /** The edges of a list with an occurrence possibly in [lo, hi] (first <= hi and last >= lo). */
 function activeIn(list: readonly TemporalEdge[] | undefined, spans: readonly number[] | undefined, lo: number, hi: number): readonly EdgeHandle[] {
-  if (!list || !spans) return NO_EDGES;
+  if (!list) return NO_EDGES;
   if (lo === -Infinity && hi === Infinity) return list;
   let out: TemporalEdge[] | null = null;
   for (let j = 0; j < list.length; j++) {
-    const active = spans[2 * j]! <= hi && spans[2 * j + 1]! >= lo;
+    const active = spans ? spans[2 * j]! <= hi && spans[2 * j + 1]! >= lo : firstTime(list[j]!) <= hi && lastTime(list[j]!) >= lo;
     if (active && out) out.push(list[j]!);
     else if (!active && !out) out = list.slice(0, j);
   }

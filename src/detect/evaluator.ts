@@ -33,7 +33,7 @@ export interface EvaluationOptions {
   readonly seed?: { readonly clause: string; readonly edge: EdgeHandle; readonly index: number };
   /** A match clause's occurrences held to [start, end] as well (streaming re-judgement of part of a partition). */
   readonly restrict?: { readonly clause: string; readonly start: number; readonly end: number };
-  /** false: evaluate without the count-threshold shortcuts (the reference they are tested against). */
+  /** false: evaluate without the shortcuts (count thresholds, temporal bounds): the reference they are tested against. */
   readonly shortcuts?: boolean;
 }
 
@@ -84,6 +84,8 @@ interface PreparedClause {
   readonly compute: readonly { name: string; arg: Getter<Frame> | null; make: () => Accumulator }[];
   /** Variables this clause binds (its own and its endpoints' node variables). */
   readonly binds: ReadonlySet<string>;
+  /** Temporal constraints to another match clause: once that one is bound, they bound this one's times. */
+  readonly temporal: readonly { readonly other: number; readonly asThen: boolean; readonly min: number; readonly max: number | undefined; readonly maxInclusive: boolean }[];
   /**
    * Whether the clause's occurrences around one node can be indexed once per evaluation
    * (exists/absent/aggregate clauses whose own predicates do not read $start/$end).
@@ -145,7 +147,7 @@ export class PreparedPattern {
   private indexSpan = new Map<string, { lo: number; hi: number }>();
   /** Per evaluation: the restricted match clause, if any. */
   private restrict: EvaluationOptions['restrict'];
-  /** Per evaluation: whether shortcuts (threshold prunes and anchor filters) apply. */
+  /** Per evaluation: whether shortcuts (threshold prunes, anchor filters, temporal bounds) apply. */
   private shortcuts = true;
   /** Node variables bound by match clauses (the row's entities). */
   readonly outerNodeVars: readonly string[];
@@ -288,6 +290,14 @@ export class PreparedPattern {
         make: () => createAccumulator(x.spec),
       })),
       binds,
+      // Not for a collapsed clause: its earliest occurrence per key is taken before any temporal check.
+      temporal: c.collapse
+        ? []
+        : this.p.temporal.flatMap((t) =>
+            t.first === c.as || t.then === c.as
+              ? [{ other: this.occSlot.get(t.first === c.as ? t.then : t.first)!, asThen: t.then === c.as, min: t.min, max: t.max, maxInclusive: t.maxInclusive ?? false }]
+              : [],
+          ),
       indexable:
         c.role !== 'match' &&
         ![...c.local].some((e) => {
@@ -377,6 +387,23 @@ export class PreparedPattern {
           hi = v;
           hiIn = w.toInclusive;
         }
+      }
+    }
+    // then.time - first.time in [min, max): a bound partner clause fixes a range for this one.
+    for (const t of this.shortcuts ? pc.temporal : []) {
+      const e = f.edges[t.other];
+      if (!e) continue;
+      const at = e.time(f.idx[t.other]!);
+      const [from, fromIn, to, toIn] = t.asThen
+        ? [at + t.min, true, t.max === undefined ? Infinity : at + t.max, t.maxInclusive]
+        : [t.max === undefined ? -Infinity : at - t.max, t.maxInclusive, at - t.min, true];
+      if (from > lo || (from === lo && !fromIn)) {
+        lo = from;
+        loIn = fromIn;
+      }
+      if (to < hi || (to === hi && !toIn)) {
+        hi = to;
+        hiIn = toIn;
       }
     }
     return { lo, loIn, hi, hiIn };

@@ -1,6 +1,6 @@
 /**
- * The count-threshold shortcuts (count-window.ts and the evaluator's use of it) may only skip
- * work, never rows: the interval math is checked against a brute-force count, and every detector
+ * The evaluator's shortcuts (count thresholds via count-window.ts, temporal constraints as time
+ * bounds) may only skip work, never rows: the interval math is checked against a brute-force count, and every detector
  * (plus variants with other window shapes and thresholds) gives the same detections with and
  * without the shortcuts over random tenants, ranges and parameters.
  */
@@ -14,7 +14,7 @@ import { stableJson, type Detection } from '../../src/detect/detection.js';
 import { PreparedPattern } from '../../src/detect/evaluator.js';
 import type { Value } from '../../src/detect/expr/ast.js';
 import { TemporalGraph } from '../../src/graph/temporal-graph.js';
-import { signIn } from './facts-builders.js';
+import { mfaRegistration, signIn } from './facts-builders.js';
 import { BASE, tenantArb } from './tenant-arbitrary.js';
 
 const inside = (t: number, x: TimeInterval): boolean => (x.loIn ? t >= x.lo : t > x.lo) && (x.hiIn ? t <= x.hi : t < x.hi);
@@ -77,8 +77,8 @@ describe('anchorTimesWithCount', () => {
 });
 
 /** mfa-fatigue with another window shape and threshold form, to reach the filter's other branches. */
-function variant(id: string, edit: (doc: Record<string, any>) => void): CompiledPattern {
-  const doc = readDocument(path.join(builtinDetectorsDir(), 'mfa-fatigue.yaml')) as Record<string, any>;
+function variant(id: string, edit: (doc: Record<string, any>) => void, base = 'mfa-fatigue'): CompiledPattern {
+  const doc = readDocument(path.join(builtinDetectorsDir(), `${base}.yaml`)) as Record<string, any>;
   doc['id'] = id;
   edit(doc);
   return loadDetectorDocument(doc, `${id}.yaml`).pattern;
@@ -96,12 +96,21 @@ const patterns: CompiledPattern[] = [
     d['pattern'].aggregate[0].compute.ips = 'dcount(denied.ip)';
     d['pattern'].where = 'denied.ips >= $minFailures';
   }),
+
+  // The sign-in planned first, so the change is bound through the temporal constraint's `then` side.
+  variant(
+    'new-country-signin-first',
+    (d) => {
+      d['pattern'].match.reverse();
+    },
+    'new-country-then-mfa-change',
+  ),
 ];
 
 const HOUR = 3_600_000;
 const detail = (ds: readonly Detection[]): string[] => ds.map((d) => stableJson(d)).sort();
 
-describe('count-threshold shortcuts change no detection', () => {
+describe('evaluation shortcuts change no detection', () => {
   it('for every detector, random tenants, ranges and thresholds', () => {
     let found = 0;
     fc.assert(
@@ -150,5 +159,21 @@ describe('count-threshold shortcuts at the window edges', () => {
     const times = (ds: readonly Detection[]): string[] => ds.map((d) => new Date(d.time).toISOString()).sort();
     expect(times(prepared.evaluate(opts))).toEqual(['2026-10-10T12:00:00.000Z', '2026-10-10T13:29:59.999Z']);
     expect(times(prepared.evaluate({ ...opts, shortcuts: false }))).toEqual(times(prepared.evaluate(opts)));
+  });
+});
+
+describe('temporal constraints as time bounds', () => {
+  // change.time - s.time in [0, 1d): changes at the sign-in's instant and 1 ms before 1d count; at 1d not.
+  const g = new TemporalGraph();
+  g.apply(signIn('gus@contoso.com', '203.0.113.80', '2026-10-10T06:00:00Z', { location: 'FR', city: 'Paris' }));
+  for (const t of ['2026-10-10T05:59:59.999Z', '2026-10-10T06:00:00Z', '2026-10-11T05:59:59.999Z', '2026-10-11T06:00:00Z']) {
+    g.apply(mfaRegistration('gus@contoso.com', '203.0.113.80', t));
+  }
+  it.each(['new-country-then-mfa-change', 'new-country-signin-first'])('%s: both ends of the window, either clause bound first', (id) => {
+    const prepared = new PreparedPattern(patterns.find((x) => x.id === id)!, g);
+    const opts = { start: -Infinity, end: Infinity };
+    const changes = (ds: readonly Detection[]): unknown[] => ds.map((d) => d.row['ChangeTime']).sort();
+    expect(changes(prepared.evaluate(opts))).toEqual([Date.parse('2026-10-10T06:00:00Z'), Date.parse('2026-10-11T05:59:59.999Z')]);
+    expect(detail(prepared.evaluate({ ...opts, shortcuts: false }))).toEqual(detail(prepared.evaluate(opts)));
   });
 });

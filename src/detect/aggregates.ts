@@ -53,7 +53,6 @@ export function aggregateSpec(e: Expr, where: string): AggregateSpec {
 
 /** The key dcount() and make_set() tell values apart by. */
 export const distinctKey = (v: Value): string => (typeof v === 'string' ? `s${v}` : `j${JSON.stringify(v)}`);
-const keyOf = distinctKey;
 
 /** A fresh accumulator for a spec. Empty values are ignored by every function but count(). */
 export function createAccumulator(spec: AggregateSpec): Accumulator {
@@ -66,7 +65,7 @@ export function createAccumulator(spec: AggregateSpec): Accumulator {
       const seen = new Set<string>();
       return {
         add: (v) => {
-          if (!isEmpty(v)) seen.add(keyOf(v));
+          if (!isEmpty(v)) seen.add(distinctKey(v));
         },
         result: () => (seen.size === 0 ? null : seen.size),
       };
@@ -77,7 +76,7 @@ export function createAccumulator(spec: AggregateSpec): Accumulator {
       return {
         add: (v, t) => {
           if (isEmpty(v)) return;
-          const k = keyOf(v);
+          const k = distinctKey(v);
           const cur = first.get(k);
           if (!cur || t < cur.t) first.set(k, { v, t });
         },
@@ -101,7 +100,7 @@ export function createAccumulator(spec: AggregateSpec): Accumulator {
           else {
             const c = compare(v, best);
             // Values equal by value but written differently (5 and "5") tie-break by key, so arrival order never matters.
-            if (c !== null && (Math.sign(c) === sign || (c === 0 && keyOf(v) < keyOf(best)))) best = v;
+            if (c !== null && (Math.sign(c) === sign || (c === 0 && distinctKey(v) < distinctKey(best)))) best = v;
           }
         },
         result: () => best,
@@ -123,7 +122,7 @@ export function createAccumulator(spec: AggregateSpec): Accumulator {
       const earlier = spec.fn === 'earliest';
       return {
         add: (v, t) => {
-          const k = keyOf(v);
+          const k = distinctKey(v);
           if (
             !best ||
             (earlier ? t < best.t : t > best.t) ||

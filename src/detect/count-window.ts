@@ -7,7 +7,7 @@
  * then visits only the anchor occurrences inside them, instead of
  * aggregating a window for every anchor (most users and IPs have none).
  */
-import type { Expr, Value } from './expr/ast.js';
+import type { Value } from './expr/ast.js';
 
 /** A set of times: [lo, hi] with each end open or closed. */
 export interface TimeInterval {
@@ -76,46 +76,4 @@ export function anchorTimesWithCount(times: ArrayLike<number>, k: number, w: Anc
 export function thresholdCount(n: Value, strict: boolean): number | null {
   if (typeof n !== 'number' || Number.isNaN(n)) return null;
   return strict ? Math.floor(n) + 1 : Math.ceil(n);
-}
-
-/** A constant duration in ms (a duration, a number, a numeric parameter, negated or not), or undefined. */
-export function constantMs(x: Expr, params: Readonly<Record<string, Value>>): number | undefined {
-  if (x.type === 'duration') return x.ms;
-  if (x.type === 'literal' && typeof x.value === 'number') return x.value;
-  if (x.type === 'param' && x.name !== 'start' && x.name !== 'end') {
-    const v = params[x.name];
-    return typeof v === 'number' ? v : undefined;
-  }
-  if (x.type === 'neg') {
-    const v = constantMs(x.arg, params);
-    return v === undefined ? undefined : -v;
-  }
-  return undefined;
-}
-
-/** A time as a clause variable's time plus an offset (ms). */
-export interface TimeOffset {
-  readonly variable: string;
-  readonly offset: number;
-}
-
-/**
- * `v.time`, `v.time + c` or `v.time - c` (c constant) as the clause variable v and the offset; else
- * null. `run` says what `$start` / `$end` stand for (under a streaming rule, the anchor's window).
- */
-export function timeOffset(e: Expr, params: Readonly<Record<string, Value>>, run?: (name: 'start' | 'end') => TimeOffset | null): TimeOffset | null {
-  if (e.type === 'prop') return e.prop === 'time' ? { variable: e.variable, offset: 0 } : null;
-  if (e.type === 'param') return (e.name === 'start' || e.name === 'end') && run ? run(e.name) : null;
-  if (e.type !== 'binary' || (e.op !== '+' && e.op !== '-')) return null;
-  const r = constantMs(e.right, params);
-  if (r !== undefined) {
-    const l = timeOffset(e.left, params, run);
-    return l && { variable: l.variable, offset: l.offset + (e.op === '+' ? r : -r) };
-  }
-  const l = constantMs(e.left, params);
-  if (l !== undefined && e.op === '+') {
-    const rr = timeOffset(e.right, params, run);
-    return rr && { variable: rr.variable, offset: rr.offset + l };
-  }
-  return null;
 }

@@ -14,7 +14,8 @@ import type { CompiledClause, CompiledPattern } from './compile.js';
 import { AGGREGATE_EVIDENCE_CAP, detectionId, EVIDENCE_CAP, sortEntities, stableJson, type Detection, type Evidence } from './detection.js';
 import { exprVariables, walkExpr, type Expr, type Value } from './expr/ast.js';
 import { compileExpr, type Getter, type Scope } from './expr/evaluate.js';
-import { anchorTimesWithCount, thresholdCount, timeOffset, type AnchorWindow, type TimeInterval } from './count-window.js';
+import { anchorTimesWithCount, thresholdCount, type AnchorWindow, type TimeInterval } from './count-window.js';
+import { timeOffset } from './time-offset.js';
 import { windowReach } from './judge-window.js';
 import { isEmpty, toText } from './expr/kql.js';
 
@@ -468,7 +469,8 @@ export class PreparedPattern {
           f.nodes[toSlot] = edge.to;
         }
         // Before touching the edge's occurrences: a node where no threshold can hold has nothing here.
-        if (filters && filters.some((flt) => f.nodes[flt.th.slot] && this.filterTimes(f, flt, f.nodes[flt.th.slot]!).length === 0)) continue;
+        const feasible = filters ? this.feasibleTimes(f, filters) : null;
+        if (feasible === NOTHING_FEASIBLE) continue;
         let i = b.loIn ? edge.lowerBound(b.lo) : edge.upperBound(b.lo);
         let stop = b.hiIn ? edge.upperBound(b.hi) : edge.lowerBound(b.hi);
         if (only) {
@@ -478,7 +480,7 @@ export class PreparedPattern {
         }
         f.edges[slot] = edge;
         let segs: readonly number[] = whole;
-        if (filters) segs = this.feasibleSegments(f, filters, edge, i, stop);
+        if (feasible) segs = feasibleSegments(feasible, edge, i, stop);
         else {
           whole[0] = i;
           whole[1] = stop;
@@ -716,31 +718,17 @@ export class PreparedPattern {
     return keys;
   }
 
-  /**
-   * Index ranges [a, b) of `edge`'s occurrences within [i, stop) at whose times every filter's
-   * threshold can hold (flattened pairs); most edges of users or IPs without bursts get none.
-   */
-  private feasibleSegments(f: Frame, filters: readonly AnchorFilter[], edge: EdgeHandle, i: number, stop: number): readonly number[] {
-    let segs: readonly number[] = [i, stop];
+  /** Each filter's anchor times for the nodes the frame binds; NOTHING_FEASIBLE when some filter has none. */
+  private feasibleTimes(f: Frame, filters: readonly AnchorFilter[]): readonly (readonly TimeInterval[])[] {
+    const out: (readonly TimeInterval[])[] = [];
     for (const flt of filters) {
       const node = f.nodes[flt.th.slot];
       if (!node) continue;
       const times = this.filterTimes(f, flt, node);
-      if (times.length === 0) return NO_SEGMENTS;
-      const next: number[] = [];
-      for (const t of times) {
-        const a = t.loIn ? edge.lowerBound(t.lo) : edge.upperBound(t.lo);
-        const b = t.hiIn ? edge.upperBound(t.hi) : edge.lowerBound(t.hi);
-        for (let s = 0; s < segs.length; s += 2) {
-          const lo = Math.max(a, segs[s]!);
-          const hi = Math.min(b, segs[s + 1]!);
-          if (lo < hi) next.push(lo, hi);
-        }
-      }
-      segs = next;
-      if (segs.length === 0) break;
+      if (times.length === 0) return NOTHING_FEASIBLE;
+      out.push(times);
     }
-    return segs;
+    return out;
   }
 
   /**
@@ -1092,7 +1080,30 @@ export class PreparedPattern {
   }
 }
 
-const NO_SEGMENTS: readonly number[] = Object.freeze([]);
+const NOTHING_FEASIBLE: readonly (readonly TimeInterval[])[] = Object.freeze([]);
+
+/**
+ * Index ranges [a, b) of `edge`'s occurrences within [i, stop) at whose times every filter's
+ * threshold can hold (flattened pairs), given each filter's anchor times.
+ */
+function feasibleSegments(feasible: readonly (readonly TimeInterval[])[], edge: EdgeHandle, i: number, stop: number): readonly number[] {
+  let segs: readonly number[] = [i, stop];
+  for (const times of feasible) {
+    const next: number[] = [];
+    for (const t of times) {
+      const a = t.loIn ? edge.lowerBound(t.lo) : edge.upperBound(t.lo);
+      const b = t.hiIn ? edge.upperBound(t.hi) : edge.lowerBound(t.hi);
+      for (let s = 0; s < segs.length; s += 2) {
+        const lo = Math.max(a, segs[s]!);
+        const hi = Math.min(b, segs[s + 1]!);
+        if (lo < hi) next.push(lo, hi);
+      }
+    }
+    segs = next;
+    if (segs.length === 0) break;
+  }
+  return segs;
+}
 const ALL_TIME: readonly TimeInterval[] = Object.freeze([{ lo: -Infinity, loIn: true, hi: Infinity, hiIn: true }]);
 
 /** Empty text is null in output, so "" and missing never make two rows. */

@@ -19,7 +19,7 @@
  * involved): a wider window costs query time, never a missed detection.
  */
 import type { CompiledClause, CompiledPattern } from './compile.js';
-import { constantMs, timeOffset } from './count-window.js';
+import { timeOffset, timeTerms } from './time-offset.js';
 import { walkExpr, type Expr, type Value } from './expr/ast.js';
 
 const RUN = new Set(['start', 'end']);
@@ -34,31 +34,15 @@ function readsRun(e: Expr): boolean {
 }
 
 /**
- * How far a time expression can be from the times of bound occurrences (exported for the evaluator's index span): `v.time` is 0 away, a
+ * How far a time expression can be from the times of bound occurrences: `v.time` is 0 away, a
  * constant (duration, number, numeric parameter) adds its size, `$start`/`$end` are as far as
  * `run` says (the streaming rule's bound, or Infinity). Anything else: Infinity.
  */
-export function spread(e: Expr, params: CompiledPattern['params'], run: { start: number; end: number }): number {
-  const constant = (x: Expr): number | undefined => {
-    const v = constantMs(x, params);
-    return v === undefined ? undefined : Math.abs(v);
-  };
-  switch (e.type) {
-    case 'prop':
-      return e.prop === 'time' ? 0 : Infinity;
-    case 'param':
-      return e.name === 'start' ? run.start : e.name === 'end' ? run.end : Infinity;
-    case 'binary': {
-      if (e.op !== '+' && e.op !== '-') return Infinity;
-      const r = constant(e.right);
-      if (r !== undefined) return spread(e.left, params, run) + r;
-      const l = constant(e.left);
-      if (l !== undefined && e.op === '+') return spread(e.right, params, run) + l;
-      return Infinity;
-    }
-    default:
-      return Infinity;
-  }
+function spread(e: Expr, params: CompiledPattern['params'], run: { start: number; end: number }): number {
+  const t = timeTerms(e, params);
+  if (!t) return Infinity;
+  const base = 'variable' in t.base ? 0 : run[t.base.run];
+  return t.terms.reduce((a, b) => a + Math.abs(b), base);
 }
 
 /**

@@ -118,7 +118,7 @@ interface DetectorState {
   readonly params: Readonly<Record<string, Value>>;
   /** judgeHorizon (ms): a partition is re-judged only around the new occurrences' times; Infinity: its whole history. */
   readonly horizon: number;
-  /** With an unbounded horizon that only collapse makes unbounded: how to re-judge part of a partition. */
+  /** When the pattern allows it: how to re-judge only the part of a partition a new occurrence can change. */
   readonly partial: PartialRule | null;
   readonly live: Map<string, Detection>;
   /** detection id → partitions (node keys) whose evaluation produced it. */
@@ -145,7 +145,7 @@ export class StreamingEngine {
   private readonly lateness: number;
   /** Occurrences that arrived later than the allowed lateness (applied to the graph, not re-judged). */
   tooLate = 0;
-  /** How partitions were re-judged: whole history, around the new occurrences (horizon), in part (collapse rule), or not at all. */
+  /** How partitions were re-judged: whole history, around the new occurrences (horizon), in part (partialRule), or not at all. */
   readonly rejudged = { whole: 0, bounded: 0, partial: 0, skipped: 0 };
   /** Detections renamed by node merges since the last batch (reported as upserted with it). */
   private renamed = new Map<string, Detection>();

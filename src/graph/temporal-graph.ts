@@ -489,10 +489,8 @@ export class TemporalGraph implements TemporalGraphView {
   /** Unlink an edge whose occurrences were moved elsewhere. */
   private removeEdge(e: TemporalEdge): void {
     this.graph.dropEdge(e.gkey);
-    unlist(e.src.out, KIND_INDEX[e.kind], e);
-    unlist(e.dst.in, KIND_INDEX[e.kind], e);
-    reindex(e.src);
-    reindex(e.dst);
+    unlist(e.src, 'out', KIND_INDEX[e.kind], e);
+    unlist(e.dst, 'in', KIND_INDEX[e.kind], e);
     this.edgeCount[e.kind]--;
   }
 
@@ -545,6 +543,7 @@ const SPAN_MIN = 8;
 
 const firstTime = (e: TemporalEdge): number => (e.size > 0 ? e.time(0) : Infinity);
 const lastTime = (e: TemporalEdge): number => (e.size > 0 ? e.time(e.size - 1) : -Infinity);
+const spansOf = (list: readonly TemporalEdge[]): number[] => list.flatMap((x) => [firstTime(x), lastTime(x)]);
 
 /**
  * Append to a node's edge list of one kind; a new list is allocated at its exact size (most IPs have
@@ -561,7 +560,7 @@ function addTo(lists: (TemporalEdge[] | undefined)[], s: NodeState, dir: 'out' |
   if (spans) spans.push(firstTime(e), lastTime(e));
   else if (list.length >= SPAN_MIN) {
     const all = dir === 'out' ? (s.outSpan ??= []) : (s.inSpan ??= []);
-    all[ki] = list.flatMap((x) => [firstTime(x), lastTime(x)]);
+    all[ki] = spansOf(list);
   }
   return list.length - 1;
 }
@@ -587,7 +586,7 @@ function reindex(s: NodeState): void {
     if (!lists) return null;
     const spans = lists.map((list) => {
       list?.forEach((e, i) => (dir === 'out' ? (e.outPos = i) : (e.inPos = i)));
-      return list && list.length >= SPAN_MIN ? list.flatMap((x) => [firstTime(x), lastTime(x)]) : undefined;
+      return list && list.length >= SPAN_MIN ? spansOf(list) : undefined;
     });
     return spans.some((x) => x !== undefined) ? spans : null;
   };
@@ -608,12 +607,24 @@ function activeIn(list: readonly TemporalEdge[] | undefined, spans: readonly num
   return out ?? list;
 }
 
-function unlist(lists: EdgeLists, ki: number, e: TemporalEdge): void {
+/** Removes an edge from a node's list of its kind; the edges after it move up, in the spans too. */
+function unlist(s: NodeState, dir: 'out' | 'in', ki: number, e: TemporalEdge): void {
+  const lists = dir === 'out' ? s.out : s.in;
   const list = lists?.[ki];
   if (!list) return;
   const i = list.indexOf(e);
-  if (i >= 0) list.splice(i, 1);
-  if (list.length === 0) lists![ki] = undefined;
+  if (i < 0) return;
+  list.splice(i, 1);
+  for (let j = i; j < list.length; j++) {
+    if (dir === 'out') list[j]!.outPos = j;
+    else list[j]!.inPos = j;
+  }
+  const spans = dir === 'out' ? s.outSpan : s.inSpan;
+  spans?.[ki]?.splice(2 * i, 2);
+  if (list.length === 0) {
+    lists![ki] = undefined;
+    if (spans) spans[ki] = undefined;
+  }
 }
 
 function bad(facts: EventFacts, field: string, message: string): IdgraphError {

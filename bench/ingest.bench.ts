@@ -7,8 +7,9 @@
  *   1. Node's JSON.parse over every line (one core's parsing ceiling);
  *   2. a plain DuckDB load (`CREATE TABLE AS SELECT * FROM read_ndjson_auto(...)`) into a fresh file;
  *   3. `idgraph ingest` into a fresh durable store, as the CLI does it: records validated, event ids
- *      derived, raw events and facts committed to DuckDB per batch, facts applied to the temporal graph,
- *      then every detector judged once over the store: files to a ready graph with its detections.
+ *      derived, raw events (an NDJSON line's own text) and facts committed to DuckDB per batch, facts
+ *      applied to the temporal graph, then every detector judged once over the store: files to a ready
+ *      graph with its detections; then, separately, closing the store (DuckDB's checkpoint).
  * and prints events/s, MB/s, the ratio of 3 to 2 (target: at most 1.5x) and heap bytes per occurrence
  * (heap growth over the ingest, after GC, divided by graph occurrences). Figures only, no assertions.
  */
@@ -110,7 +111,10 @@ async function main(): Promise<void> {
   const ingestS = secs(t0);
   const occurrences = runtime.graph.stats().totalOccurrences;
   const heapPerOcc = (heap() - before) / occurrences;
+  // Commits are durable in DuckDB's log; closing checkpoints them into the database file (compressed).
+  t0 = performance.now();
   await runtime.close();
+  const closeS = secs(t0);
   rmSync(storeDir, { recursive: true, force: true });
 
   const row = (name: string, s: number, n: number): string =>
@@ -118,7 +122,8 @@ async function main(): Promise<void> {
   console.log(row('JSON.parse of every line (reference)', parseS, records));
   console.log(row('DuckDB read_ndjson_auto plain load (reference)', duckS, duckRows));
   console.log(row('idgraph ingest to a ready graph', ingestS, accepted));
-  console.log(`\nidgraph / DuckDB plain load: ${(ingestS / duckS).toFixed(1)}x (target at most 1.5x)`);
+  console.log(row('  ... and the store closed (checkpointed)', ingestS + closeS, accepted));
+  console.log(`\nidgraph / DuckDB plain load: ${(ingestS / duckS).toFixed(1)}x to a ready graph, ${((ingestS + closeS) / duckS).toFixed(1)}x with the checkpoint (target at most 1.5x)`);
   console.log(`accepted ${accepted}, rejected ${rejected}; ${occurrences} occurrences; heap ${heapPerOcc.toFixed(0)} bytes per occurrence (graph, streaming state and caches)`);
 }
 

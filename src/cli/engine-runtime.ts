@@ -18,6 +18,9 @@ import type { SourceInput } from '../ingest/formats/read-source.js';
 import type { GraphStats } from '../graph/temporal-graph.js';
 import { DuckDbStore } from '../store/duckdb/duckdb-store.js';
 
+/** Events per transaction of a bulk ingest (a streaming ingest keeps the default 1,000, for latency). */
+const BULK_BATCH = 5000;
+
 /** What `idgraph stats` shows, from whichever store. */
 export interface StoreStats {
   readonly events: { table: string; events: number; first: number; last: number }[];
@@ -89,7 +92,8 @@ export async function openEngineRuntime(input: {
   const engine = new IdgraphEngine(input.catalog, graph, docs, input.engine ?? {});
   await engine.start();
   const ingest = new EventIngest(docs, applyToGraph(graph, engine));
-  const bulk = new EventIngest(docs, applyToGraph(graph));
+  // Bulk loads commit bigger batches: each commit flushes the store's log, and nothing waits on a batch.
+  const bulk = new EventIngest(docs, applyToGraph(graph), { batchSize: BULK_BATCH });
   return {
     engine,
     graph,

@@ -44,7 +44,8 @@ export function prepareRecord(src: SourceRecord): PreparedEvent | Reject {
   try {
     const eventId = spec.eventId(rec, src.record, time);
     const facts = spec.toFacts(rec, eventId, time);
-    return { file: src.file, line: src.line, table, eventId, time, raw: src.record, facts };
+    const event = { file: src.file, line: src.line, table, eventId, time, raw: src.record, facts };
+    return src.text === undefined ? event : { ...event, rawText: src.text };
   } catch (err) {
     // A mapping bug must cost one record, not the ingest.
     return reject('', `cannot map record: ${(err as Error).message}`, table);

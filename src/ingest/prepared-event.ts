@@ -27,6 +27,8 @@ export interface SourceRecord extends RecordOrigin {
    * present but empty or malformed is still a reject.
    */
   readonly fallbackTime?: number;
+  /** The record's own JSON text, when it was read from one (an NDJSON line). */
+  readonly text?: string;
 }
 
 /** A validated event, ready to store and to apply to the graph. */
@@ -38,6 +40,8 @@ export interface PreparedEvent extends RecordOrigin {
   readonly time: number;
   /** The record exactly as read (all columns kept). */
   readonly raw: Record<string, unknown>;
+  /** The JSON text `raw` was parsed from, when there was one: stores keep it rather than serialise `raw` again. */
+  readonly rawText?: string;
   readonly facts: EventFacts;
 }
 

@@ -8,7 +8,7 @@
  */
 import { documentRecords } from './json-document.js';
 import { isBlank, type ByteLine } from './lines.js';
-import type { RawItem } from './raw-item.js';
+import { isRawError, type RawItem } from './raw-item.js';
 import { isUtf8 } from './utf8.js';
 
 /** Records of NDJSON lines or of one JSON document spread over lines. */
@@ -59,8 +59,9 @@ function* lineRecords(l: ByteLine): Generator<RawItem> {
     return;
   }
   let value: unknown;
+  const text = l.bytes.toString('utf8');
   try {
-    value = JSON.parse(l.bytes.toString('utf8'));
+    value = JSON.parse(text);
   } catch (err) {
     yield { line: l.line, error: `invalid JSON: ${(err as Error).message}` };
     return;
@@ -69,7 +70,10 @@ function* lineRecords(l: ByteLine): Generator<RawItem> {
     yield { line: l.line, error: 'expected a JSON object, got an array' };
     return;
   }
-  yield* documentRecords(value, l.line);
+  for (const item of documentRecords(value, l.line)) {
+    // A line that is one record keeps its text: the store keeps it as the raw event instead of re-serialising.
+    yield !isRawError(item) && item.record === value ? { ...item, text } : item;
+  }
 }
 
 async function* wholeDocument(lines: AsyncIterable<ByteLine>): AsyncGenerator<RawItem> {

@@ -35,7 +35,7 @@ const target = z.looseObject({
 
 const schema = z.preprocess(
   normalizeColumns,
-  z.looseObject({
+  z.object({
     TimeGenerated: timestamp,
     ActivityDateTime: timestamp,
     Id: text,

@@ -14,7 +14,7 @@ import type { TableSpec } from './table-spec.js';
 
 const schema = z.preprocess(
   normalizeColumns,
-  z.looseObject({
+  z.object({
     Timestamp: timestamp,
     TimeGenerated: timestamp,
     ReportId: text,

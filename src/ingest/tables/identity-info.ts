@@ -14,7 +14,7 @@ import type { TableSpec } from './table-spec.js';
 
 const schema = z.preprocess(
   normalizeColumns,
-  z.looseObject({
+  z.object({
     TimeGenerated: timestamp,
     Timestamp: timestamp,
     AccountUPN: text,

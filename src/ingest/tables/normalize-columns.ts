@@ -7,7 +7,9 @@
  *   non-empty part;
  * - a `__proto__` column is left out of the view (it stays in raw), so no
  *   later copy of the view can reach a prototype.
- * A column already present under its plain name always wins.
+ * A column already present under its plain name always wins. A record with
+ * none of these is its own view (table schemas are strict objects that read
+ * only their own columns, so nothing copies the rest).
  */
 import { isJsonObject } from '../formats/own-keys.js';
 
@@ -16,7 +18,7 @@ const SPLIT_SUFFIX = /^(.+)_(dynamic|string|long|int|real|bool|datetime|guid|dec
 
 /** The record with suffixed and split columns under their plain names (not a record: returned as is). */
 export function normalizeColumns(raw: unknown): unknown {
-  if (!isJsonObject(raw)) return raw;
+  if (!isJsonObject(raw) || !needsView(raw)) return raw;
   // Plain assignment is safe here: the only key that could reach a prototype is skipped.
   const out: Record<string, unknown> = {};
   let folded: Map<string, unknown[]> | undefined;
@@ -45,4 +47,12 @@ export function normalizeColumns(raw: unknown): unknown {
     }
   }
   return out;
+}
+
+/** Whether any column is suffixed, split or `__proto__` (most records have none). */
+function needsView(raw: Record<string, unknown>): boolean {
+  for (const key in raw) {
+    if (key === '__proto__' || key.endsWith(' [UTC]') || (key.includes('_') && SPLIT_SUFFIX.test(key))) return true;
+  }
+  return false;
 }

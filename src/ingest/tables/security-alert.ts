@@ -21,7 +21,7 @@ import type { TableSpec } from './table-spec.js';
 
 const schema = z.preprocess(
   normalizeColumns,
-  z.looseObject({
+  z.object({
     TimeGenerated: timestamp,
     SystemAlertId: text,
     AlertName: text,

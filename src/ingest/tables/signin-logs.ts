@@ -19,7 +19,7 @@ import { normalizeColumns } from './normalize-columns.js';
 
 const schema = z.preprocess(
   normalizeColumns,
-  z.looseObject({
+  z.object({
     TimeGenerated: timestamp,
     CreatedDateTime: timestamp,
     Id: text,

@@ -1,6 +1,6 @@
 /**
  * What each table module provides: its zod schema (only the columns the
- * engine reads; every other column passes through), its time, its stable
+ * engine reads; the others stay in the raw record only), its time, its stable
  * event id and its mapping to graph facts.
  */
 import type { z } from 'zod';

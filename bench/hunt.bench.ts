@@ -2,7 +2,8 @@
  * Detector speed on a large graph. Run: npm run bench:hunt [-- signIns=1000000 users=5000 streamed=50000]
  *
  * Options: signIns, users, streamed (0 skips streaming), detectors=id,id (default all),
- * runs (batch runs per cell, default 5), span=all|day (default both).
+ * runs (batch runs per cell, default 5), span=all|day (default both), slowest=N (each detector's N
+ * slowest streamed events, to see what makes the tail).
  *
  * Builds a temporal graph from generated sign-ins (seeded, so every run builds
  * the same graph) plus the other tables the detectors read: MFA changes, device
@@ -32,6 +33,8 @@ const STREAMED = Number(args['streamed'] ?? 50_000);
 const ONLY = args['detectors']?.split(',');
 const RUNS = Number(args['runs'] ?? 5);
 const SPAN = args['span'];
+/** slowest=N: also list each detector's N slowest streamed events (what makes the tail). */
+const SLOWEST = Number(args['slowest'] ?? 0);
 const DAYS = 14;
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 0, 1);
@@ -171,7 +174,7 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 const ms = (n: number): string => `${n.toFixed(n < 10 ? 2 : 1)} ms`;
 const us = (n: number): string => `${(n * 1000).toFixed(1)} µs`;
 
-function main(): void {
+async function main(): Promise<void> {
   const catalog = [...loadCatalog().values()].filter((c) => !ONLY || ONLY.includes(c.definition.id));
   console.log(`generating ${SIGN_INS.toLocaleString()} sign-ins for ${USERS.toLocaleString()} users over ${DAYS} days...`);
   const events = generate();
@@ -236,6 +239,26 @@ function main(): void {
     });
     total[i] = prev - t0;
   }
+  if (SLOWEST > 0) {
+    // Which events make the tail: per detector, the slowest ones with their kind, endpoints and lateness.
+    const facts = events.slice(cut);
+    let newest = -Infinity;
+    const lag = facts.map((e) => {
+      const l = newest - e.time;
+      newest = Math.max(newest, e.time);
+      return l;
+    });
+    catalog.forEach((c, k) => {
+      const xs = per[k]!;
+      const order = [...xs.keys()].sort((a, b) => xs[b]! - xs[a]!).slice(0, SLOWEST);
+      console.log(`slowest for ${c.pattern.id}:`);
+      for (const i of order) {
+        const edge = facts[i]!.edges[0];
+        const what = edge ? `${edge.kind} ${edge.from.key} -> ${edge.to.key} ${String(edge.props['resultType'] ?? edge.props['operationName'] ?? '')}` : facts[i]!.table;
+        console.log(`  ${us(xs[i]!).padStart(10)}  late ${(Math.max(0, lag[i]!) / 1000).toFixed(0).padStart(6)} s  ${what}`);
+      }
+    });
+  }
   const q = (xs: Float64Array, p: number): number => xs[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
   const line = (name: string, xs: Float64Array): string => {
     xs.sort();
@@ -250,4 +273,4 @@ function main(): void {
   console.log(`${upserts.toLocaleString()} upserts, ${withdrawals.toLocaleString()} withdrawals, ${late} occurrences beyond the lateness`);
 }
 
-main();
+await main();

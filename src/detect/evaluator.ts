@@ -150,6 +150,8 @@ export class PreparedPattern {
   private restrict: EvaluationOptions['restrict'];
   /** Per evaluation: whether shortcuts (threshold prunes, anchor filters, temporal bounds) apply. */
   private shortcuts = true;
+  /** Per evaluation: a seeded (streamed) run with shortcuts: absent clauses scan to their first hit. */
+  private seeded = false;
   /** Node variables bound by match clauses (the row's entities). */
   readonly outerNodeVars: readonly string[];
 
@@ -447,10 +449,15 @@ export class PreparedPattern {
     withCross: boolean,
     visit: () => boolean | void,
     only?: { edge: EdgeHandle; index: number },
+    firstOnly = false,
   ): void {
     const b = this.bounds(f, pc);
     if (!b) return;
-    if (pc.indexable && !only && this.forEachIndexed(f, pc, b, withCross, visit)) return;
+    // A seeded run asks an absent clause about a few rows: a scan that stops at the first hit beats indexing
+    // the node's whole window (a heavy user's month of sign-ins) for them. (Exists keeps the index: its
+    // evidence is the earliest hit, which a scan edge by edge would not find first.)
+    const scan = firstOnly && this.seeded;
+    if (pc.indexable && !only && !scan && this.forEachIndexed(f, pc, b, withCross, visit)) return;
     const edges = this.candidateEdges(f, pc, b, only?.edge);
     const { slot, fromSlot, toSlot } = pc;
     const filters = this.shortcuts ? this.filters.get(pc.c.as) : undefined;
@@ -888,6 +895,7 @@ export class PreparedPattern {
     this.indexSpan = this.indexSpans(opts);
     this.restrict = opts.restrict;
     this.shortcuts = opts.shortcuts !== false;
+    this.seeded = opts.seed !== undefined && this.shortcuts;
     const params: Record<string, Value> = { ...p.params, ...(opts.params ?? {}), start: opts.start, end: opts.end };
     const f: Frame = {
       nodes: new Array(this.nodeSlot.size).fill(null),
@@ -940,10 +948,17 @@ export class PreparedPattern {
       for (const c of p.absent) {
         const pc = this.clauses.get(c.as)!;
         let any = false;
-        this.forEachOccurrence(f, pc, true, () => {
-          any = true;
-          return false;
-        });
+        this.forEachOccurrence(
+          f,
+          pc,
+          true,
+          () => {
+            any = true;
+            return false;
+          },
+          undefined,
+          true,
+        );
         if (any) return;
       }
       for (const c of p.aggregate) {

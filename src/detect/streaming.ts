@@ -68,9 +68,16 @@ export function partitionVariable(p: CompiledPattern): string | StreamingUnsuppo
   };
 }
 
+/** Seeds a re-judgement of a partition already covered: those of `clause` (null: of any clause) with times in [start, end]. */
+interface Covered {
+  readonly clause: string | null;
+  readonly start: number;
+  readonly end: number;
+}
+
 /** How to re-judge part of a partition (see partialRule). */
 interface PartialRule {
-  /** The one plain match clause: rows are re-judged for its occurrences near the new ones. */
+  /** A plain match clause every sub-clause window is measured from: rows are re-judged for its occurrences near the new ones. */
   readonly clause: string;
   /** Every exists/absent/aggregate window lies within [clause.time + lo, clause.time + hi]. */
   readonly lo: number;
@@ -80,20 +87,22 @@ interface PartialRule {
 }
 
 /**
- * For patterns with one plain match clause m (the others collapsed, with keys read from their own
- * occurrence and sharing no variable but the partition's; no temporal constraints; under a streaming
- * rule, m is its anchor and nothing is collapsed) whose exists/absent/aggregate windows are offsets
- * [m.time + lo, m.time + hi] from m's time: a new sub-clause occurrence at t can change only the rows
- * whose m occurrence lies in [t - hi, t - lo], so the partition is re-judged there only (unless a
- * collapse changes). Windows that look back from m thus re-judge nothing when events arrive in order.
+ * For patterns with a plain match clause m (range 'run') that every exists/absent/aggregate window is
+ * measured from, as offsets [m.time + lo, m.time + hi] (other match clauses plain, or collapsed with keys
+ * read from their own occurrence and sharing no variable but the partition's; under a streaming rule,
+ * m is the one plain clause, its anchor, and nothing is collapsed): a new sub-clause occurrence at t can
+ * change only the rows whose m occurrence lies in [t - hi, t - lo], so the partition is re-judged there
+ * only (unless a collapse changes). New occurrences of the other plain clauses are seeds, judged as
+ * such. Windows that look back from m thus re-judge nothing when events arrive in order.
  */
 function partialRule(p: CompiledPattern, partitionVar: string, params: Readonly<Record<string, Value>>): PartialRule | null {
-  if (p.group || p.temporal.length > 0) return null;
+  if (p.group) return null;
   const plain = p.match.filter((c) => !c.collapse);
   const collapsed = p.match.filter((c) => c.collapse);
-  const m = plain[0];
-  if (plain.length !== 1 || !m || m.range !== 'run') return null;
-  if (p.streaming && (p.streaming.anchor !== m.as || collapsed.length > 0)) return null;
+  if (p.streaming && (plain.length !== 1 || p.streaming.anchor !== plain[0]!.as || collapsed.length > 0)) return null;
+  const subClauses = [...p.exists, ...p.absent, ...p.aggregate];
+  const m = plain.find((c) => c.range === 'run' && subClauses.every((x) => windowOffsets(x, c.as, p, params) !== null));
+  if (!m) return null;
   const varsOf = (c: CompiledClause): string[] => [c.from.var, c.to.var].filter((v): v is string => v !== undefined);
   for (const c of collapsed) {
     if (c.window || c.from.type !== 'var' || c.to.type !== 'var') return null;
@@ -101,13 +110,13 @@ function partialRule(p: CompiledPattern, partitionVar: string, params: Readonly<
   }
   let lo = Infinity;
   let hi = -Infinity;
-  for (const c of [...p.exists, ...p.absent, ...p.aggregate]) {
+  for (const c of subClauses) {
     const o = windowOffsets(c, m.as, p, params);
     if (!o) return null;
     lo = Math.min(lo, o.lo);
     hi = Math.max(hi, o.hi);
   }
-  if (lo > hi) return collapsed.length > 0 ? { clause: m.as, lo: 0, hi: 0, collapsed: new Set(collapsed.map((c) => c.as)) } : null;
+  if (lo > hi) return collapsed.length > 0 && plain.length === 1 ? { clause: m.as, lo: 0, hi: 0, collapsed: new Set(collapsed.map((c) => c.as)) } : null;
   return { clause: m.as, lo, hi, collapsed: new Set(collapsed.map((c) => c.as)) };
 }
 
@@ -318,7 +327,7 @@ export class StreamingEngine {
       }
       if (s.p.group) this.refold(s, touchedGroups, upserted);
       else {
-        const covered = new Map<string, { start: number; end: number }>();
+        const covered = new Map<string, Covered>();
         for (const [key, node] of partitions) {
           const span = spans.get(key);
           if (!whole.has(key) && span === undefined) {
@@ -361,11 +370,11 @@ export class StreamingEngine {
     upserted: Map<string, Detection>,
     withdrawn: Map<string, Detection>,
     span: { lo: number; hi: number } | null,
-  ): { start: number; end: number } {
-    const everything = { start: -Infinity, end: Infinity };
+  ): Covered {
+    const everything: Covered = { clause: null, start: -Infinity, end: Infinity };
     const w = s.horizon;
-    // The plain-match times whose seeds this re-judgement already covers (addSeed skips those).
-    let covered = everything;
+    // The seeds this re-judgement already covers (addSeed skips those).
+    let covered: Covered = everything;
     const all = s.byPartition.get(key) ?? new Set<string>();
     const prebound = { [s.partitionVar]: node };
     let fresh: Detection[];
@@ -375,10 +384,10 @@ export class StreamingEngine {
       this.rejudged.partial++;
       before = part.before;
       fresh = s.prepared.evaluate({ ...this.evalOpts(s), prebound, restrict: { clause: s.partial!.clause, ...part.range } });
-      covered = part.range;
+      covered = { clause: s.partial!.clause, ...part.range };
     } else if (span && Number.isFinite(w)) {
       // The zone bounds detection times, not seed times: every seed is still evaluated.
-      covered = { start: Infinity, end: -Infinity };
+      covered = { clause: null, start: Infinity, end: -Infinity };
       const zone = { start: span.lo - w, end: span.hi + w };
       const inZone = (d: Detection): boolean => d.time >= zone.start && d.time <= zone.end;
       this.rejudged.bounded++;
@@ -440,13 +449,14 @@ export class StreamingEngine {
     return ids;
   }
 
-  private addSeed(s: DetectorState, seed: { clause: string; edge: EdgeHandle; index: number }, done: Map<string, { start: number; end: number }>, upserted: Map<string, Detection>): void {
+  private addSeed(s: DetectorState, seed: { clause: string; edge: EdgeHandle; index: number }, done: Map<string, Covered>, upserted: Map<string, Detection>): void {
     const c = s.p.match.find((m) => m.as === seed.clause)!;
     const node = c.from.var === s.partitionVar ? seed.edge.from : seed.edge.to;
     const key = partitionKey(node);
     const t = seed.edge.time(seed.index);
     const covered = done.get(key);
-    if (covered && t >= covered.start && t <= covered.end) return; // the partition was just re-judged where this seed lies
+    // The partition was just re-judged where this seed lies (for its clause, or for every clause).
+    if (covered && (covered.clause === null || covered.clause === seed.clause) && t >= covered.start && t <= covered.end) return;
     for (const d of s.prepared.evaluate({ ...this.evalOpts(s), seed })) {
       this.upsert(s, key, d, upserted, new Map());
       const ids = s.byPartition.get(key) ?? new Set<string>();

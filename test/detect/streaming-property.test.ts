@@ -12,20 +12,40 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runDetector } from '../../src/detect/batch.js';
-import { loadCatalog } from '../../src/detect/catalog.js';
+import path from 'node:path';
+import { builtinDetectorsDir, loadCatalog, loadDetectorDocument, readDocument } from '../../src/detect/catalog.js';
 import type { CompiledPattern } from '../../src/detect/compile.js';
 import { formatRow, stableJson, type Detection } from '../../src/detect/detection.js';
 import type { Value } from '../../src/detect/expr/ast.js';
 import { StreamingEngine } from '../../src/detect/streaming.js';
 import type { EventFacts } from '../../src/graph/facts.js';
 import { TemporalGraph } from '../../src/graph/temporal-graph.js';
-import { edgeEvent, signIn, user } from './facts-builders.js';
+import { edgeEvent, mfaRegistration, signIn, user } from './facts-builders.js';
 import { tenantArb, tenantWithArrivalArb } from './tenant-arbitrary.js';
 
 const catalog = loadCatalog();
 /** Scale the number of runs for a longer hunt for counterexamples: IDGRAPH_PROPERTY_RUNS=20 npx vitest run ... */
 const SCALE = Math.max(1, Number(process.env['IDGRAPH_PROPERTY_RUNS'] ?? 1));
-const patterns = [...catalog.values()].map((e) => e.pattern);
+
+/** A built-in detector edited, to reach re-judgement ways the built-ins do not take. */
+function variant(base: string, id: string, edit: (doc: Record<string, any>) => void): CompiledPattern {
+  const doc = readDocument(path.join(builtinDetectorsDir(), `${base}.yaml`)) as Record<string, any>;
+  doc['id'] = id;
+  edit(doc);
+  return loadDetectorDocument(doc, `${id}.yaml`).pattern;
+}
+
+const patterns = [
+  ...[...catalog.values()].map((e) => e.pattern),
+  // Its absent window reads both match clauses, so no one clause measures it: re-judged over a bounded horizon.
+  variant('new-country-then-mfa-change', 'new-country-before-change', (d) => {
+    d['pattern'].absent[0].window = { from: 'change.time - $lookback', to: 's.time' };
+  }),
+  // The clause the window is measured from planned first: re-judged in part from the sign-in's side.
+  variant('new-country-then-mfa-change', 'new-country-signin-first', (d) => {
+    d['pattern'].match.reverse();
+  }),
+];
 /** Lower thresholds so random small tenants reach them; both engines get the same parameters. */
 const PARAMS: Record<string, Record<string, Value>> = {
   'mfa-fatigue': { minFailures: 2 },
@@ -58,14 +78,25 @@ let merges = 0;
 /** How partitions were re-judged across replays (each way must be exercised). */
 const rejudged = { whole: 0, bounded: 0, partial: 0, skipped: 0 };
 
-/** Feeds events in order; checks the change-set replica against batch after every event when `everyStep`. */
-function replay(events: readonly EventFacts[], order: readonly number[], lateness: number, everyStep: boolean): { engine: StreamingEngine; graph: TemporalGraph; replica: Map<string, Detection> } {
+/**
+ * Feeds events in order, `chunk` events per engine call (as an ingest batch delivers them; default one);
+ * checks the change-set replica against batch after every call when `everyStep`.
+ */
+function replay(
+  events: readonly EventFacts[],
+  order: readonly number[],
+  lateness: number,
+  everyStep: boolean,
+  chunk = 1,
+): { engine: StreamingEngine; graph: TemporalGraph; replica: Map<string, Detection> } {
   const graph = new TemporalGraph();
   graph.onMerge(() => void merges++);
   const engine = new StreamingEngine(patterns, graph, { lateness, params: PARAMS });
   const replica = new Map<string, Detection>();
-  for (const i of order) {
-    const change = engine.apply(graph.apply(events[i]!));
+  for (let k = 0; k < order.length; k += chunk) {
+    const part = order.slice(k, k + chunk);
+    const i = part[part.length - 1]!;
+    const change = engine.apply(part.flatMap((j) => graph.apply(events[j]!)));
     withdrawals += change.withdrawn.length;
     for (const d of change.withdrawn) {
       expect(replica.has(d.id), `withdrawn ${d.id} was never upserted`).toBe(true);
@@ -116,6 +147,36 @@ describe('streaming equals batch', () => {
       { numRuns: 150 * SCALE },
     );
     expect(merges, 'some replays merged nodes').toBeGreaterThan(0);
+  });
+
+  it('for events arriving several at a time (one engine call per ingest batch), change sets track batch', () => {
+    fc.assert(
+      fc.property(
+        tenantArb(40).chain((events) =>
+          fc.tuple(fc.constant(events), fc.shuffledSubarray(events.map((_, i) => i), { minLength: events.length }), fc.integer({ min: 2, max: 8 })),
+        ),
+        ([events, order, chunk]) => {
+          const { engine, graph } = replay(events, order, Number.MAX_SAFE_INTEGER, true, chunk);
+          expect(streamSets(engine.current())).toEqual(batchSets(graph));
+        },
+      ),
+      { numRuns: 100 * SCALE },
+    );
+  });
+
+  it('a partial re-judgement from one clause does not swallow a seed of another clause in the same call', () => {
+    // s0 (new country) at 00:00; then in one call a sign-in at 02:00, which as `seen` re-judges rows whose
+    // sign-in lies in [02:00, +30d], and the change at 03:00, a seed whose row is (s0, change).
+    const events = [
+      signIn('bob@contoso.com', '203.0.113.50', '2026-09-30T23:00:00Z', { location: 'FR' }),
+      signIn('ann@contoso.com', '203.0.113.9', '2026-10-01T00:00:00Z', { location: 'FR' }),
+      signIn('ann@contoso.com', '198.51.100.4', '2026-10-01T02:00:00Z', { location: 'US' }),
+      mfaRegistration('ann@contoso.com', '198.51.100.4', '2026-10-01T03:00:00Z', { operationName: 'User registered security info' }),
+    ];
+    const { engine, graph } = replay(events, [0, 1, 2, 3], Number.MAX_SAFE_INTEGER, false, 2);
+    const rows = streamSets(engine.current()).get('new-country-then-mfa-change')!;
+    expect(rows).toEqual(batchSets(graph).get('new-country-then-mfa-change'));
+    expect(rows.filter((r) => r.includes('"Country":"FR"'))).toHaveLength(1);
   });
 
   it('change sets track batch after every event, for arrivals delayed within a 12h lateness', () => {

@@ -152,6 +152,8 @@ export class PreparedPattern {
   private shortcuts = true;
   /** Per evaluation: a seeded (streamed) run with shortcuts: absent clauses scan to their first hit. */
   private seeded = false;
+  /** The frame occurrenceFrame hands out, and the parameters it was made with. */
+  private occFrame: { params: Readonly<Record<string, Value>> | undefined; f: Frame } | null = null;
   /** Node variables bound by match clauses (the row's entities). */
   readonly outerNodeVars: readonly string[];
 
@@ -821,15 +823,24 @@ export class PreparedPattern {
     return false;
   }
 
-  /** A frame holding one occurrence of a clause (for its own predicates and keys). */
+  /**
+   * A frame holding one occurrence of a clause (for its own predicates and keys). Reused while the
+   * parameters are the same object: streaming asks this for every new occurrence and clause.
+   */
   private occurrenceFrame(pc: PreparedClause, edge: EdgeHandle, index: number, params?: Readonly<Record<string, Value>>): Frame {
-    const f: Frame = {
-      nodes: new Array(this.nodeSlot.size).fill(null),
-      edges: new Array(this.occSlot.size).fill(null),
-      idx: new Array(this.occSlot.size).fill(0),
-      aggs: new Array(this.occSlot.size).fill(null),
-      params: { ...this.p.params, ...(params ?? {}), start: -Infinity, end: Infinity },
-    };
+    let cached = this.occFrame;
+    if (!cached || cached.params !== params) {
+      const f: Frame = {
+        nodes: new Array(this.nodeSlot.size).fill(null),
+        edges: new Array(this.occSlot.size).fill(null),
+        idx: new Array(this.occSlot.size).fill(0),
+        aggs: new Array(this.occSlot.size).fill(null),
+        params: { ...this.p.params, ...(params ?? {}), start: -Infinity, end: Infinity },
+      };
+      this.occFrame = cached = { params, f };
+    }
+    const f = cached.f;
+    f.edges.fill(null);
     f.edges[pc.slot] = edge;
     f.idx[pc.slot] = index;
     return f;

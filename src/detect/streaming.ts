@@ -136,6 +136,13 @@ interface DetectorState {
   readonly byPartition: Map<string, Set<string>>;
   /** Grouped patterns: group key → binding identity → pre-group row. */
   readonly groups: Map<string, Map<string, PreGroupRow>>;
+  /**
+   * With a partial rule: event id of a measuring-clause occurrence → live detections citing it, so a
+   * re-judgement finds the rows it can change without scanning the partition's (a heavy user's thousands).
+   */
+  readonly byEvidence: Map<string, Set<string>> | null;
+  /** The clauses an edge kind's occurrence can bind, per kind. */
+  readonly clausesByKind: ReadonlyMap<EdgeKind, readonly CompiledClause[]>;
 }
 
 const partitionKey = (n: NodeRef): string => `${n.kind}:${n.key}`;
@@ -173,17 +180,20 @@ export class StreamingEngine {
         this.unsupported.push(pv);
         continue;
       }
+      const partial = partialRule(p, pv, { ...p.params, ...(opts.params?.[p.id] ?? {}) });
       this.states.push({
         p,
         prepared: new PreparedPattern(p, view),
         partitionVar: pv,
         params: opts.params?.[p.id] ?? {},
         horizon: judgeHorizon(p, opts.params?.[p.id]),
-        partial: partialRule(p, pv, { ...p.params, ...(opts.params?.[p.id] ?? {}) }),
+        partial,
         live: new Map(),
         support: new Map(),
         byPartition: new Map(),
         groups: new Map(),
+        byEvidence: partial ? new Map() : null,
+        clausesByKind: clausesByKind(p),
       });
     }
   }
@@ -202,7 +212,7 @@ export class StreamingEngine {
         if (!d.entities.some((n) => n.kind === absorbed.kind && n.key === absorbed.key)) continue;
         const bindings = d.bindings && Object.fromEntries(Object.entries(d.bindings).map(([v, n]) => [v, rename(n)]));
         const next: Detection = { ...d, entities: sortEntities(d.entities.map(rename)), ...(bindings ? { bindings } : {}) };
-        s.live.set(id, next);
+        setLive(s, next);
         this.renamed.set(id, next);
       }
       const moved = s.byPartition.get(from);
@@ -234,6 +244,7 @@ export class StreamingEngine {
   prime(): Detection[] {
     for (const s of this.states) {
       s.live.clear();
+      s.byEvidence?.clear();
       s.support.clear();
       s.byPartition.clear();
       s.groups.clear();
@@ -243,14 +254,14 @@ export class StreamingEngine {
           g.set(r.identity, r);
           s.groups.set(r.group, g);
         }
-        for (const g of s.groups.values()) for (const d of s.prepared.foldGroups(g.values())) s.live.set(d.id, d);
+        for (const g of s.groups.values()) for (const d of s.prepared.foldGroups(g.values())) setLive(s, d);
         continue;
       }
       for (const d of s.prepared.evaluate(this.evalOpts(s))) {
         const node = d.bindings?.[s.partitionVar];
         if (!node) continue;
         const key = partitionKey(node);
-        s.live.set(d.id, d);
+        setLive(s, d);
         s.support.set(d.id, new Set([key]));
         const ids = s.byPartition.get(key) ?? new Set<string>();
         ids.add(d.id);
@@ -287,8 +298,8 @@ export class StreamingEngine {
       const touchedGroups: { clause: string; edge: EdgeHandle; index: number }[] = [];
       const anchor = s.p.streaming?.anchor;
       for (const o of occurrences) {
-        const clauses = this.clausesOf(s.p, o.kind);
-        if (clauses.length === 0) continue;
+        const clauses = s.clausesByKind.get(o.kind);
+        if (!clauses) continue;
         if (o.time < floor) {
           this.tooLate++;
           continue;
@@ -340,10 +351,6 @@ export class StreamingEngine {
       }
     }
     return { upserted: [...upserted.values()], withdrawn: [...withdrawn.values()] };
-  }
-
-  private clausesOf(p: CompiledPattern, kind: EdgeKind): CompiledClause[] {
-    return [...p.match, ...p.exists, ...p.absent, ...p.aggregate].filter((c) => c.edge === kind);
   }
 
   /** The node of the partition variable that occurrence o binds through clause c. */
@@ -398,22 +405,28 @@ export class StreamingEngine {
       fresh = s.prepared.evaluate({ ...this.evalOpts(s), prebound });
       before = all;
     }
-    const after = new Set(fresh.map((d) => d.id));
-    for (const id of all) if (!before.has(id)) after.add(id);
+    // The partition's detections become (all - before) + fresh, updated in place: a heavy user's
+    // thousands of rows are not copied for each event.
+    const freshIds = new Set(fresh.map((d) => d.id));
     for (const id of before) {
-      if (after.has(id)) continue;
+      if (freshIds.has(id)) continue;
+      all.delete(id);
       const sup = s.support.get(id);
       sup?.delete(key);
       if (!sup || sup.size === 0) {
         const gone = s.live.get(id);
-        s.live.delete(id);
+        dropLive(s, id);
         s.support.delete(id);
         upserted.delete(id);
         if (gone) withdrawn.set(id, gone);
       }
     }
-    for (const d of fresh) this.upsert(s, key, d, upserted, withdrawn, true);
-    s.byPartition.set(key, after);
+    for (const d of fresh) {
+      this.upsert(s, key, d, upserted, withdrawn, true);
+      all.add(d.id);
+    }
+    if (all.size > 0) s.byPartition.set(key, all);
+    else s.byPartition.delete(key);
     return covered;
   }
 
@@ -431,10 +444,10 @@ export class StreamingEngine {
   ): { range: { start: number; end: number }; before: Set<string> } | null {
     const range = { start: span.lo - rule.hi, end: span.hi - rule.lo };
     const ids = this.occurrenceIds(s, rule.clause, node, range);
-    const clauseIds = (d: Detection): readonly string[] => d.evidence.find((e) => e.clause === rule.clause)?.eventIds ?? [];
-    const before = new Set([...all].filter((id) => s.live.has(id) && clauseIds(s.live.get(id)!).some((x) => ids.has(x))));
+    const before = new Set<string>();
+    for (const x of ids) for (const id of s.byEvidence?.get(x) ?? []) if (all.has(id) && s.live.has(id)) before.add(id);
     for (const id of before) {
-      const own = clauseIds(s.live.get(id)!);
+      const own = measuringIds(s.live.get(id)!, rule.clause);
       if (own.length >= EVIDENCE_CAP || !own.every((x) => ids.has(x))) return null;
     }
     return { range, before };
@@ -472,7 +485,7 @@ export class StreamingEngine {
     s.support.set(d.id, sup);
     const prev = s.live.get(d.id);
     const merged = !prev || (replace && sup.size === 1) ? d : mergeDetections(prev, d);
-    s.live.set(d.id, merged);
+    setLive(s, merged);
     withdrawn.delete(d.id);
     if (!prev || prev.time !== merged.time || prev.firstTime !== merged.firstTime || detailOf(prev) !== detailOf(merged)) {
       upserted.set(d.id, merged);
@@ -494,7 +507,7 @@ export class StreamingEngine {
     }
     for (const group of changed) {
       for (const d of s.prepared.foldGroups(s.groups.get(group)!.values())) {
-        s.live.set(d.id, d);
+        setLive(s, d);
         upserted.set(d.id, d);
       }
     }
@@ -506,3 +519,47 @@ function detailOf(d: Detection): string {
   return stableJson([d.row, d.entities, d.evidence]);
 }
 
+/** Event ids a detection's evidence cites for one clause. */
+function measuringIds(d: Detection, clause: string): readonly string[] {
+  return d.evidence.find((e) => e.clause === clause)?.eventIds ?? [];
+}
+
+/** Sets a live detection, keeping the partial rule's evidence index in step. */
+function setLive(s: DetectorState, d: Detection): void {
+  const prev = s.live.get(d.id);
+  s.live.set(d.id, d);
+  if (!s.byEvidence || !s.partial || prev === d) return;
+  if (prev) unindexEvidence(s, prev);
+  for (const x of measuringIds(d, s.partial.clause)) {
+    let ids = s.byEvidence.get(x);
+    if (!ids) s.byEvidence.set(x, (ids = new Set()));
+    ids.add(d.id);
+  }
+}
+
+/** Removes a live detection and its evidence index entries. */
+function dropLive(s: DetectorState, id: string): void {
+  const prev = s.live.get(id);
+  if (!prev) return;
+  s.live.delete(id);
+  unindexEvidence(s, prev);
+}
+
+function unindexEvidence(s: DetectorState, d: Detection): void {
+  if (!s.byEvidence || !s.partial) return;
+  for (const x of measuringIds(d, s.partial.clause)) {
+    const ids = s.byEvidence.get(x);
+    if (ids?.delete(d.id) && ids.size === 0) s.byEvidence.delete(x);
+  }
+}
+
+/** Per edge kind, the clauses of a pattern an occurrence of that kind can bind. */
+function clausesByKind(p: CompiledPattern): Map<EdgeKind, CompiledClause[]> {
+  const out = new Map<EdgeKind, CompiledClause[]>();
+  for (const c of [...p.match, ...p.exists, ...p.absent, ...p.aggregate]) {
+    const list = out.get(c.edge) ?? [];
+    list.push(c);
+    out.set(c.edge, list);
+  }
+  return out;
+}

@@ -925,7 +925,10 @@ export class PreparedPattern {
     if (opts.seed && anchor && opts.seed.clause !== anchor) {
       throw new IdgraphError('UNSUPPORTED_CONSTRUCT', `detector ${p.id}: a seed must be the streaming anchor '${anchor}'`);
     }
-    const order = this.plan(opts.seed?.clause ?? anchor, prebound);
+    // A restricted clause (streaming re-judgement of a few rows) goes first: it is the narrowest, and
+    // otherwise a collapsed clause before it would scan the partition's whole history for nothing.
+    // Streaming restricts only under the partial rule, whose collapsed clauses share nothing else with it.
+    const order = this.plan(opts.seed?.clause ?? anchor ?? opts.restrict?.clause, prebound);
     // Checks become due at the first step where everything they read is bound.
     const boundAt: Set<string>[] = [];
     const bound = new Set<string>(prebound);

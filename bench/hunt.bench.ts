@@ -3,7 +3,8 @@
  *
  * Options: signIns, users, streamed (0 skips streaming), detectors=id,id (default all),
  * runs (batch runs per cell, default 5), span=all|day (default both), slowest=N (each detector's N
- * slowest streamed events, to see what makes the tail), profile=FILE (CPU profile of the streaming loop).
+ * slowest streamed events, to see what makes the tail), profile=FILE and profileBatch=FILE (CPU profiles
+ * of the streaming loop and of the batch runs alone).
  *
  * Builds a temporal graph from generated sign-ins (seeded, so every run builds
  * the same graph) plus the other tables the detectors read: MFA changes, device
@@ -39,6 +40,23 @@ const SPAN = args['span'];
 const SLOWEST = Number(args['slowest'] ?? 0);
 /** profile=FILE: a CPU profile (.cpuprofile) of the streaming loop alone, without the graph build. */
 const PROFILE = args['profile'];
+/** profileBatch=FILE: the same for the batch runs alone. */
+const PROFILE_BATCH = args['profileBatch'];
+
+/** Starts the inspector's CPU profiler (100 µs samples); the returned function stops it and writes FILE. */
+async function startProfile(file: string): Promise<() => Promise<void>> {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 100 });
+  await session.post('Profiler.start');
+  return async () => {
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+    console.log(`CPU profile: ${file}`);
+  };
+}
 const DAYS = 14;
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 0, 1);
@@ -196,6 +214,7 @@ async function main(): Promise<void> {
   const ranges = SPAN === 'all' ? { all: allRanges.all } : SPAN === 'day' ? { 'last day': allRanges['last day'] } : allRanges;
   console.log(`\nbatch time per detector (median of ${RUNS} runs)`);
   console.log(`${'detector'.padEnd(38)} ${Object.keys(ranges).map((r) => `${(r === 'all' ? 'whole span' : r).padStart(12)} ${'rows'.padStart(7)}`).join(' ')}`);
+  const stopBatchProfile = PROFILE_BATCH ? await startProfile(PROFILE_BATCH) : null;
   for (const { pattern } of catalog) {
     const cells: string[] = [];
     for (const r of Object.values(ranges)) {
@@ -211,6 +230,7 @@ async function main(): Promise<void> {
     console.log(`${pattern.id.padEnd(38)} ${cells.join(' ')}`);
   }
 
+  await stopBatchProfile?.();
   if (STREAMED <= 0) return;
   // Streaming: the last STREAMED events, one at a time, on a graph holding everything before them.
   const cut = Math.max(0, events.length - STREAMED);
@@ -227,13 +247,7 @@ async function main(): Promise<void> {
   const per = engines.map(() => new Float64Array(n));
   let upserts = 0;
   let withdrawals = 0;
-  const profiler = PROFILE ? new Session() : null;
-  if (profiler) {
-    profiler.connect();
-    await profiler.post('Profiler.enable');
-    await profiler.post('Profiler.setSamplingInterval', { interval: 100 });
-    await profiler.post('Profiler.start');
-  }
+  const stopProfile = PROFILE ? await startProfile(PROFILE) : null;
   for (let i = 0; i < n; i++) {
     const t0 = performance.now();
     const applied = live.apply(events[cut + i]!);
@@ -250,12 +264,7 @@ async function main(): Promise<void> {
     });
     total[i] = prev - t0;
   }
-  if (profiler) {
-    const { profile } = await profiler.post('Profiler.stop');
-    writeFileSync(PROFILE!, JSON.stringify(profile));
-    profiler.disconnect();
-    console.log(`CPU profile of the streaming loop: ${PROFILE}`);
-  }
+  await stopProfile?.();
   if (SLOWEST > 0) {
     // Which events make the tail: per detector, the slowest ones with their kind, endpoints and lateness.
     const facts = events.slice(cut);

@@ -9,6 +9,7 @@ import { IdgraphError } from '../errors.js';
 import type { NodeRef } from '../graph/facts.js';
 import type { EdgeHandle, TemporalGraphView } from '../graph/graph-view.js';
 import { canonicalKey } from '../graph/node-keys.js';
+import { EDGE_KINDS } from '../graph/schema.js';
 import { createAccumulator, distinctKey, type Accumulator } from './aggregates.js';
 import type { CompiledClause, CompiledPattern } from './compile.js';
 import { AGGREGATE_EVIDENCE_CAP, detectionId, EVIDENCE_CAP, sortEntities, stableJson, type Detection, type Evidence } from './detection.js';
@@ -85,6 +86,9 @@ interface PreparedClause {
   readonly compute: readonly { name: string; arg: Getter<Frame> | null; make: () => Accumulator }[];
   /** Variables this clause binds (its own and its endpoints' node variables). */
   readonly binds: ReadonlySet<string>;
+  /** Node kinds an unbound end may take, when narrower than what the edge kind allows (else undefined: no filter). */
+  readonly fromKinds: ReadonlySet<string> | undefined;
+  readonly toKinds: ReadonlySet<string> | undefined;
   /** Temporal constraints to another match clause: once that one is bound, they bound this one's times. */
   readonly temporal: readonly { readonly other: number; readonly asThen: boolean; readonly min: number; readonly max: number | undefined; readonly maxInclusive: boolean }[];
   /**
@@ -295,6 +299,8 @@ export class PreparedPattern {
         make: () => createAccumulator(x.spec),
       })),
       binds,
+      fromKinds: narrower(c.from.var ? this.p.nodeVars.get(c.from.var) : undefined, EDGE_KINDS[c.edge].from),
+      toKinds: narrower(c.to.var ? this.p.nodeVars.get(c.to.var) : undefined, EDGE_KINDS[c.edge].to),
       // Not for a collapsed clause: its earliest occurrence per key is taken before any temporal check.
       temporal: c.collapse
         ? []
@@ -432,9 +438,8 @@ export class PreparedPattern {
       edges = e ? [e] : [];
     } else if (from) edges = this.view.outEdgesActive(from, c.edge, b.lo, b.hi);
     else if (to) edges = this.view.inEdgesActive(to, c.edge, b.lo, b.hi);
-    else edges = [...this.view.edgesOfKind(c.edge)];
-    const fromKinds = c.from.var ? this.p.nodeVars.get(c.from.var) : undefined;
-    const toKinds = c.to.var ? this.p.nodeVars.get(c.to.var) : undefined;
+    else edges = this.view.edgesOfKind(c.edge);
+    const { fromKinds, toKinds } = pc;
     if ((!from && fromKinds) || (!to && toKinds)) {
       edges = edges.filter((e) => (from || !fromKinds || fromKinds.has(e.from.kind)) && (to || !toKinds || toKinds.has(e.to.kind)));
     }
@@ -1107,6 +1112,11 @@ export class PreparedPattern {
     if (p.group) return preGroupOnly ? pre : this.foldGroups(pre);
     return [...out.values()];
   }
+}
+
+/** A variable's allowed node kinds when some kind an edge end can have is not among them; else undefined. */
+function narrower(allowed: ReadonlySet<string> | undefined, possible: readonly string[]): ReadonlySet<string> | undefined {
+  return allowed && possible.some((k) => !allowed.has(k)) ? allowed : undefined;
 }
 
 const NOTHING_FEASIBLE: readonly (readonly TimeInterval[])[] = Object.freeze([]);

@@ -52,7 +52,7 @@ export interface TemporalGraphView {
   /** The edge of a kind between two nodes, if any. */
   edge(kind: EdgeKind, from: NodeRef, to: NodeRef): EdgeHandle | undefined;
   /** Every edge of a kind. */
-  edgesOfKind(kind: EdgeKind): Iterable<EdgeHandle>;
+  edgesOfKind(kind: EdgeKind): readonly EdgeHandle[];
   /** Earliest and latest occurrence time in the graph, or null when empty. */
   timeSpan(): { first: number; last: number } | null;
 }

@@ -230,12 +230,15 @@ export class TemporalGraph implements TemporalGraphView {
     return dst ? this.findEdge(kind, src, dst) : undefined;
   }
 
-  *edgesOfKind(kind: EdgeKind): Iterable<EdgeHandle> {
+  edgesOfKind(kind: EdgeKind): readonly EdgeHandle[] {
+    // An array, not a generator: a batch run over every edge of a kind pays per edge otherwise.
+    const out: EdgeHandle[] = [];
     for (const fromKind of EDGE_KINDS[kind].from as readonly NodeKind[])
       for (const s of this.kindMap(fromKind).values()) {
         const list = s.out?.[KIND_INDEX[kind]];
-        if (list) yield* list;
+        if (list) for (let i = 0; i < list.length; i++) out.push(list[i]!);
       }
+    return out;
   }
 
   timeSpan(): { first: number; last: number } | null {

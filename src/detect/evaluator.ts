@@ -143,6 +143,9 @@ export class PreparedPattern {
   private readonly streamStart: Getter<Frame> | null;
   private readonly streamEnd: Getter<Frame> | null;
   private readonly planCache = new Map<string, PreparedClause[]>();
+  private readonly dueCache = new Map<string, Check[][]>();
+  /** Per indexable windowed clause: the match clauses its window reads and its reach, for one parameters object. */
+  private reaches: { params: EvaluationOptions['params']; byClause: Map<string, { read: readonly string[]; reach: number }> } | null = null;
   /** Per match clause: count thresholds that bound the times its occurrences can match at. */
   private readonly filters: Map<string, AnchorFilter[]>;
   /** Per-evaluation index of a node's occurrences per indexable clause (cleared by each run). */
@@ -343,6 +346,27 @@ export class PreparedPattern {
     }
     this.planCache.set(cacheKey, order);
     return order;
+  }
+
+  /** Per step of a plan, the checks that become due there: at the first step where everything they read is bound (cached per plan). */
+  private dueChecks(order: readonly PreparedClause[], first: string | undefined, prebound: readonly string[]): Check[][] {
+    const cacheKey = `${first ?? ''}|${prebound.join(',')}|${this.shortcuts}`;
+    const cached = this.dueCache.get(cacheKey);
+    if (cached) return cached;
+    const boundAt: Set<string>[] = [];
+    const bound = new Set<string>(prebound);
+    for (const pc of order) {
+      for (const v of pc.binds) bound.add(v);
+      boundAt.push(new Set(bound));
+    }
+    const due: Check[][] = order.map(() => []);
+    for (const ch of this.checks) {
+      if (ch.shortcut && !this.shortcuts) continue;
+      const step = boundAt.findIndex((s) => [...ch.needs].every((v) => s.has(v)));
+      due[step === -1 ? order.length - 1 : step]!.push(ch);
+    }
+    this.dueCache.set(cacheKey, due);
+    return due;
   }
 
   private resolveEndpoint(
@@ -776,22 +800,30 @@ export class PreparedPattern {
       }
       bounds.set(c.as, { lo, hi });
     }
-    const params = { ...p.params, ...(opts.params ?? {}) };
-    for (const pc of this.clauses.values()) {
-      if (!pc.indexable || !pc.c.window) continue;
-      const read = new Set<string>();
-      for (const e of [pc.c.window.from, pc.c.window.to]) {
-        if (e) for (const v of exprVariables(e)) if (bounds.has(v)) read.add(v);
+    // What each window reads and how far it reaches depend on the parameters only: cached while they are the same object.
+    let reaches = this.reaches;
+    if (!reaches || reaches.params !== opts.params) {
+      const params = { ...p.params, ...(opts.params ?? {}) };
+      const byClause = new Map<string, { read: readonly string[]; reach: number }>();
+      for (const pc of this.clauses.values()) {
+        if (!pc.indexable || !pc.c.window) continue;
+        const read = new Set<string>();
+        for (const e of [pc.c.window.from, pc.c.window.to]) {
+          if (e) for (const v of exprVariables(e)) if (bounds.has(v)) read.add(v);
+        }
+        byClause.set(pc.c.as, { read: [...read], reach: windowReach(pc.c, read, params) });
       }
-      const reach = windowReach(pc.c, read, params);
-      if (!Number.isFinite(reach) || read.size === 0) continue;
+      this.reaches = reaches = { params: opts.params, byClause };
+    }
+    for (const [clause, { read, reach }] of reaches.byClause) {
+      if (!Number.isFinite(reach) || read.length === 0) continue;
       let lo = Infinity;
       let hi = -Infinity;
       for (const v of read) {
         lo = Math.min(lo, bounds.get(v)!.lo);
         hi = Math.max(hi, bounds.get(v)!.hi);
       }
-      if (Number.isFinite(lo) && Number.isFinite(hi)) out.set(pc.c.as, { lo: lo - reach, hi: hi + reach });
+      if (Number.isFinite(lo) && Number.isFinite(hi)) out.set(clause, { lo: lo - reach, hi: hi + reach });
     }
     return out;
   }
@@ -933,20 +965,9 @@ export class PreparedPattern {
     // A restricted clause (streaming re-judgement of a few rows) goes first: it is the narrowest, and
     // otherwise a collapsed clause before it would scan the partition's whole history for nothing.
     // Streaming restricts only under the partial rule, whose collapsed clauses share nothing else with it.
-    const order = this.plan(opts.seed?.clause ?? anchor ?? opts.restrict?.clause, prebound);
-    // Checks become due at the first step where everything they read is bound.
-    const boundAt: Set<string>[] = [];
-    const bound = new Set<string>(prebound);
-    for (const pc of order) {
-      for (const v of pc.binds) bound.add(v);
-      boundAt.push(new Set(bound));
-    }
-    const due: Check[][] = order.map(() => []);
-    for (const ch of this.checks) {
-      if (ch.shortcut && !this.shortcuts) continue;
-      const step = boundAt.findIndex((s) => [...ch.needs].every((v) => s.has(v)));
-      due[step === -1 ? order.length - 1 : step]!.push(ch);
-    }
+    const first = opts.seed?.clause ?? anchor ?? opts.restrict?.clause;
+    const order = this.plan(first, prebound);
+    const due = this.dueChecks(order, first, prebound);
 
     const out = new Map<string, Detection>();
     const pre: PreGroupRow[] = [];

@@ -12,7 +12,7 @@ import { canonicalKey } from '../graph/node-keys.js';
 import { EDGE_KINDS } from '../graph/schema.js';
 import { createAccumulator, distinctKey, type Accumulator } from './aggregates.js';
 import type { CompiledClause, CompiledPattern } from './compile.js';
-import { AGGREGATE_EVIDENCE_CAP, detectionId, EVIDENCE_CAP, sortEntities, stableJson, type Detection, type Evidence } from './detection.js';
+import { AGGREGATE_EVIDENCE_CAP, detectionId, EVIDENCE_CAP, sortEntities, stableJson, stableJsonOfKeys, type Detection, type Evidence } from './detection.js';
 import { exprVariables, walkExpr, type Expr, type Value } from './expr/ast.js';
 import { compileExpr, type Getter, type Scope } from './expr/evaluate.js';
 import { anchorTimesWithCount, thresholdCount, type AnchorWindow, type TimeInterval } from './count-window.js';
@@ -144,6 +144,8 @@ export class PreparedPattern {
   private readonly streamEnd: Getter<Frame> | null;
   private readonly planCache = new Map<string, PreparedClause[]>();
   private readonly dueCache = new Map<string, Check[][]>();
+  /** Stable JSON of an ungrouped row (its identity), with the column order worked out once. */
+  private readonly rowKey: (row: Readonly<Record<string, Value>>) => string;
   /** Per indexable windowed clause: the match clauses its window reads and its reach, for one parameters object. */
   private reaches: { params: EvaluationOptions['params']; byClause: Map<string, { read: readonly string[]; reach: number }> } | null = null;
   /** Per match clause: count thresholds that bound the times its occurrences can match at. */
@@ -213,6 +215,7 @@ export class PreparedPattern {
       param: (name) => () => p.params[name] ?? null,
       column: (name) => (row) => row[name] ?? null,
     };
+    this.rowKey = stableJsonOfKeys(this.projectors.map((pr) => pr.name));
     this.postGroup = p.group ? p.project.map((c) => ({ name: c.name, get: compileExpr(c.expr, columnScope) })) : [];
     this.streamStart = p.streaming?.start ? compileExpr(p.streaming.start, scope) : null;
     this.streamEnd = p.streaming?.end ? compileExpr(p.streaming.end, scope) : null;
@@ -1058,7 +1061,7 @@ export class PreparedPattern {
       }
       const row: Record<string, Value> = {};
       for (const pr of this.projectors) row[pr.name] = normaliseEmpty(pr.get(f));
-      const key = stableJson(row);
+      const key = this.rowKey(row);
       const prev = out.get(key);
       if (!prev) {
         out.set(key, { detector: p.id, id: detectionId(p.id, key), row, time, firstTime: first, entities: sortEntities(entities), bindings, evidence: [...matched, ...extra] });

@@ -9,7 +9,7 @@ import { IdgraphError } from '../errors.js';
 import type { NodeRef } from '../graph/facts.js';
 import type { EdgeHandle, TemporalGraphView } from '../graph/graph-view.js';
 import { canonicalKey } from '../graph/node-keys.js';
-import { EDGE_KINDS } from '../graph/schema.js';
+import { EDGE_KINDS, type NodeKind } from '../graph/schema.js';
 import { createAccumulator, distinctKey, type Accumulator } from './aggregates.js';
 import type { CompiledClause, CompiledPattern } from './compile.js';
 import { AGGREGATE_EVIDENCE_CAP, detectionId, EVIDENCE_CAP, sortEntities, stableJson, stableJsonOfKeys, type Detection, type Evidence } from './detection.js';
@@ -474,6 +474,41 @@ export class PreparedPattern {
   }
 
   /**
+   * For a clause with both ends free whose count filters all hang off one end (mfa-fatigue's successes,
+   * filtered by the user's failed prompts): the edges of the nodes of that end where some filter's
+   * threshold can hold, active in the bounds, instead of every edge of the kind. Undefined when not
+   * applicable. A node's feasibility is judged once here, not once per edge.
+   */
+  private feasibleNodesEdges(f: Frame, pc: PreparedClause, b: { lo: number; hi: number }, filters: readonly AnchorFilter[]): readonly EdgeHandle[] | undefined {
+    const c = pc.c;
+    if (c.from.type !== 'var' || c.to.type !== 'var' || pc.fromSlot === null || pc.toSlot === null) return undefined;
+    if (f.nodes[pc.fromSlot] || f.nodes[pc.toSlot]) return undefined;
+    const fromSide = filters.every((flt) => flt.th.slot === pc.fromSlot);
+    if (!fromSide && !filters.every((flt) => flt.th.slot === pc.toSlot)) return undefined;
+    const slot = fromSide ? pc.fromSlot : pc.toSlot;
+    const allowed = fromSide ? pc.fromKinds : pc.toKinds;
+    const otherAllowed = fromSide ? pc.toKinds : pc.fromKinds;
+    const out: EdgeHandle[] = [];
+    try {
+      for (const kind of (fromSide ? EDGE_KINDS[c.edge].from : EDGE_KINDS[c.edge].to) as readonly NodeKind[]) {
+        if (allowed && !allowed.has(kind)) continue;
+        for (const node of this.view.nodesOfKind(kind)) {
+          f.nodes[slot] = node;
+          if (this.feasibleTimes(f, filters) === NOTHING_FEASIBLE) continue;
+          const edges = fromSide ? this.view.outEdgesActive(node, c.edge, b.lo, b.hi) : this.view.inEdgesActive(node, c.edge, b.lo, b.hi);
+          for (let i = 0; i < edges.length; i++) {
+            const e = edges[i]!;
+            if (!otherAllowed || otherAllowed.has(fromSide ? e.to.kind : e.from.kind)) out.push(e);
+          }
+        }
+      }
+    } finally {
+      f.nodes[slot] = null;
+    }
+    return out;
+  }
+
+  /**
    * Calls visit for every occurrence of a clause that fits the frame (bounds, local and cross predicates),
    * with the clause's slots set. Returns false to stop early.
    */
@@ -492,9 +527,9 @@ export class PreparedPattern {
     // evidence is the earliest hit, which a scan edge by edge would not find first.)
     const scan = firstOnly && this.seeded;
     if (pc.indexable && !only && !scan && this.forEachIndexed(f, pc, b, withCross, visit)) return;
-    const edges = this.candidateEdges(f, pc, b, only?.edge);
     const { slot, fromSlot, toSlot } = pc;
     const filters = this.shortcuts ? this.filters.get(pc.c.as) : undefined;
+    const edges = (!only && filters && this.feasibleNodesEdges(f, pc, b, filters)) || this.candidateEdges(f, pc, b, only?.edge);
     const whole = [0, 0];
     const savedFrom = fromSlot === null ? null : f.nodes[fromSlot]!;
     const savedTo = toSlot === null ? null : f.nodes[toSlot]!;

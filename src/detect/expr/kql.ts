@@ -81,9 +81,22 @@ export function endsWithText(s: Value | undefined, suffix: Value | undefined): b
 
 const TERM = /[\p{L}\p{N}]+/gu;
 
+/** Recent texts' terms: log columns repeat (result descriptions), and has_any asks for each phrase. */
+const termCache = new Map<string, readonly string[]>();
+const TERM_CACHE_SIZE = 4096;
+const TERM_CACHE_TEXT = 512;
+
 /** The lower-cased terms of a text: its runs of letters and digits. */
-export function terms(text: string): string[] {
-  return text.toLowerCase().match(TERM) ?? [];
+export function terms(text: string): readonly string[] {
+  let t = termCache.get(text);
+  if (t === undefined) {
+    t = text.toLowerCase().match(TERM) ?? [];
+    if (text.length <= TERM_CACHE_TEXT) {
+      if (termCache.size >= TERM_CACHE_SIZE) termCache.clear();
+      termCache.set(text, t);
+    }
+  }
+  return t;
 }
 
 /** `has`: the phrase's terms appear consecutively, as whole terms, in the text. */

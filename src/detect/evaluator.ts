@@ -91,6 +91,8 @@ interface PreparedClause {
   readonly toKinds: ReadonlySet<string> | undefined;
   /** Temporal constraints to another match clause: once that one is bound, they bound this one's times. */
   readonly temporal: readonly { readonly other: number; readonly asThen: boolean; readonly min: number; readonly max: number | undefined; readonly maxInclusive: boolean }[];
+  /** For an indexable clause with a window: the match clauses its window reads (the times its index span follows). */
+  readonly windowReads: readonly string[];
   /**
    * Whether the clause's occurrences around one node can be indexed once per evaluation
    * (exists/absent/aggregate clauses whose own predicates do not read $start/$end).
@@ -105,6 +107,12 @@ interface NodeOccurrences {
   readonly idx: readonly number[];
   /** Per anchor filter: the anchor times at which its threshold can hold (built on first use). */
   feasible?: Map<AnchorFilter, readonly TimeInterval[]>;
+}
+
+/** The order match clauses are bound in, and the checks due at each step. */
+interface Plan {
+  readonly order: readonly PreparedClause[];
+  readonly due: readonly (readonly Check[])[];
 }
 
 /** A `where A.n >= N` threshold (see PreparedPattern.thresholds). */
@@ -142,12 +150,11 @@ export class PreparedPattern {
   private readonly postGroup: { name: string; get: Getter<Record<string, Value>> }[];
   private readonly streamStart: Getter<Frame> | null;
   private readonly streamEnd: Getter<Frame> | null;
-  private readonly planCache = new Map<string, PreparedClause[]>();
-  private readonly dueCache = new Map<string, Check[][]>();
+  private readonly planCache = new Map<string, Plan>();
   /** Stable JSON of an ungrouped row (its identity), with the column order worked out once. */
   private readonly rowKey: (row: Readonly<Record<string, Value>>) => string;
-  /** Per indexable windowed clause: the match clauses its window reads and its reach, for one parameters object. */
-  private reaches: { params: EvaluationOptions['params']; byClause: Map<string, { read: readonly string[]; reach: number }> } | null = null;
+  /** Per indexable clause with windowReads: its window's reach, for one parameters object. */
+  private reaches: { params: EvaluationOptions['params']; byClause: Map<PreparedClause, number> } | null = null;
   /** Per match clause: count thresholds that bound the times its occurrences can match at. */
   private readonly filters: Map<string, AnchorFilter[]>;
   /** Per-evaluation index of a node's occurrences per indexable clause (cleared by each run). */
@@ -287,6 +294,18 @@ export class PreparedPattern {
       binds.add(e.var);
       return this.nodeSlot.get(e.var)!;
     };
+    const indexable =
+      c.role !== 'match' &&
+      ![...c.local].some((e) => {
+        let reads = false;
+        walkExpr(e, (x) => {
+          if (x.type === 'param' && (x.name === 'start' || x.name === 'end')) reads = true;
+        });
+        return reads;
+      });
+    const matchNames = new Set(this.p.match.map((m) => m.as));
+    const windowReads = new Set<string>();
+    if (indexable && c.window) for (const e of [c.window.from, c.window.to]) if (e) for (const v of exprVariables(e)) if (matchNames.has(v)) windowReads.add(v);
     return {
       c,
       slot: this.occSlot.get(c.as)!,
@@ -315,30 +334,29 @@ export class PreparedPattern {
               ? [{ other: this.occSlot.get(t.first === c.as ? t.then : t.first)!, asThen: t.then === c.as, min: t.min, max: t.max, maxInclusive: t.maxInclusive ?? false }]
               : [],
           ),
-      indexable:
-        c.role !== 'match' &&
-        ![...c.local].some((e) => {
-          let reads = false;
-          walkExpr(e, (x) => {
-            if (x.type === 'param' && (x.name === 'start' || x.name === 'end')) reads = true;
-          });
-          return reads;
-        }),
+      indexable,
+      windowReads: [...windowReads],
     };
   }
 
-  /** Orders match clauses: seed or anchor first, then each next clause sharing a bound node when one does. */
-  private plan(first: string | undefined, prebound: readonly string[]): PreparedClause[] {
-    const cacheKey = `${first ?? ''}|${prebound.join(',')}`;
+  /**
+   * Orders match clauses (seed, anchor or restricted clause first, then each next clause sharing a bound
+   * node when one does) and places each check at the first step where everything it reads is bound.
+   * Cached per first clause, prebound variables and whether shortcuts apply.
+   */
+  private plan(first: string | undefined, prebound: readonly string[]): Plan {
+    const cacheKey = `${first ?? ''}|${prebound.join(',')}|${this.shortcuts}`;
     const cached = this.planCache.get(cacheKey);
     if (cached) return cached;
     const remaining = this.p.match.map((c) => this.clauses.get(c.as)!);
     const bound = new Set(prebound);
     const order: PreparedClause[] = [];
+    const boundAt: Set<string>[] = [];
     const take = (pc: PreparedClause): void => {
       order.push(pc);
       remaining.splice(remaining.indexOf(pc), 1);
       for (const v of pc.binds) bound.add(v);
+      boundAt.push(new Set(bound));
     };
     if (first) take(remaining.find((pc) => pc.c.as === first)!);
     while (remaining.length > 0) {
@@ -347,29 +365,15 @@ export class PreparedPattern {
       );
       take(connected ?? remaining[0]!);
     }
-    this.planCache.set(cacheKey, order);
-    return order;
-  }
-
-  /** Per step of a plan, the checks that become due there: at the first step where everything they read is bound (cached per plan). */
-  private dueChecks(order: readonly PreparedClause[], first: string | undefined, prebound: readonly string[]): Check[][] {
-    const cacheKey = `${first ?? ''}|${prebound.join(',')}|${this.shortcuts}`;
-    const cached = this.dueCache.get(cacheKey);
-    if (cached) return cached;
-    const boundAt: Set<string>[] = [];
-    const bound = new Set<string>(prebound);
-    for (const pc of order) {
-      for (const v of pc.binds) bound.add(v);
-      boundAt.push(new Set(bound));
-    }
     const due: Check[][] = order.map(() => []);
     for (const ch of this.checks) {
       if (ch.shortcut && !this.shortcuts) continue;
       const step = boundAt.findIndex((s) => [...ch.needs].every((v) => s.has(v)));
       due[step === -1 ? order.length - 1 : step]!.push(ch);
     }
-    this.dueCache.set(cacheKey, due);
-    return due;
+    const plan = { order, due };
+    this.planCache.set(cacheKey, plan);
+    return plan;
   }
 
   private resolveEndpoint(
@@ -466,11 +470,15 @@ export class PreparedPattern {
     } else if (from) edges = this.view.outEdgesActive(from, c.edge, b.lo, b.hi);
     else if (to) edges = this.view.inEdgesActive(to, c.edge, b.lo, b.hi);
     else edges = this.view.edgesOfKind(c.edge);
-    const { fromKinds, toKinds } = pc;
-    if ((!from && fromKinds) || (!to && toKinds)) {
-      edges = edges.filter((e) => (from || !fromKinds || fromKinds.has(e.from.kind)) && (to || !toKinds || toKinds.has(e.to.kind)));
-    }
-    return edges;
+    return this.ofKinds(edges, pc, !from, !to);
+  }
+
+  /** The edges whose free ends have kinds their variables allow (no filter when no variable is narrower than its edge kind). */
+  private ofKinds(edges: readonly EdgeHandle[], pc: PreparedClause, fromFree: boolean, toFree: boolean): readonly EdgeHandle[] {
+    const fromKinds = fromFree ? pc.fromKinds : undefined;
+    const toKinds = toFree ? pc.toKinds : undefined;
+    if (!fromKinds && !toKinds) return edges;
+    return edges.filter((e) => (!fromKinds || fromKinds.has(e.from.kind)) && (!toKinds || toKinds.has(e.to.kind)));
   }
 
   /**
@@ -487,7 +495,6 @@ export class PreparedPattern {
     if (!fromSide && !filters.every((flt) => flt.th.slot === pc.toSlot)) return undefined;
     const slot = fromSide ? pc.fromSlot : pc.toSlot;
     const allowed = fromSide ? pc.fromKinds : pc.toKinds;
-    const otherAllowed = fromSide ? pc.toKinds : pc.fromKinds;
     const out: EdgeHandle[] = [];
     try {
       for (const kind of (fromSide ? EDGE_KINDS[c.edge].from : EDGE_KINDS[c.edge].to) as readonly NodeKind[]) {
@@ -496,16 +503,13 @@ export class PreparedPattern {
           f.nodes[slot] = node;
           if (this.feasibleTimes(f, filters) === NOTHING_FEASIBLE) continue;
           const edges = fromSide ? this.view.outEdgesActive(node, c.edge, b.lo, b.hi) : this.view.inEdgesActive(node, c.edge, b.lo, b.hi);
-          for (let i = 0; i < edges.length; i++) {
-            const e = edges[i]!;
-            if (!otherAllowed || otherAllowed.has(fromSide ? e.to.kind : e.from.kind)) out.push(e);
-          }
+          for (let i = 0; i < edges.length; i++) out.push(edges[i]!);
         }
       }
     } finally {
       f.nodes[slot] = null;
     }
-    return out;
+    return this.ofKinds(out, pc, !fromSide, fromSide);
   }
 
   /**
@@ -838,30 +842,23 @@ export class PreparedPattern {
       }
       bounds.set(c.as, { lo, hi });
     }
-    // What each window reads and how far it reaches depend on the parameters only: cached while they are the same object.
+    // How far each window reaches depends on the parameters only: cached while they are the same object.
     let reaches = this.reaches;
     if (!reaches || reaches.params !== opts.params) {
       const params = { ...p.params, ...(opts.params ?? {}) };
-      const byClause = new Map<string, { read: readonly string[]; reach: number }>();
-      for (const pc of this.clauses.values()) {
-        if (!pc.indexable || !pc.c.window) continue;
-        const read = new Set<string>();
-        for (const e of [pc.c.window.from, pc.c.window.to]) {
-          if (e) for (const v of exprVariables(e)) if (bounds.has(v)) read.add(v);
-        }
-        byClause.set(pc.c.as, { read: [...read], reach: windowReach(pc.c, read, params) });
-      }
+      const byClause = new Map<PreparedClause, number>();
+      for (const pc of this.clauses.values()) if (pc.windowReads.length > 0) byClause.set(pc, windowReach(pc.c, new Set(pc.windowReads), params));
       this.reaches = reaches = { params: opts.params, byClause };
     }
-    for (const [clause, { read, reach }] of reaches.byClause) {
-      if (!Number.isFinite(reach) || read.length === 0) continue;
+    for (const [pc, reach] of reaches.byClause) {
+      if (!Number.isFinite(reach)) continue;
       let lo = Infinity;
       let hi = -Infinity;
-      for (const v of read) {
+      for (const v of pc.windowReads) {
         lo = Math.min(lo, bounds.get(v)!.lo);
         hi = Math.max(hi, bounds.get(v)!.hi);
       }
-      if (Number.isFinite(lo) && Number.isFinite(hi)) out.set(clause, { lo: lo - reach, hi: hi + reach });
+      if (Number.isFinite(lo) && Number.isFinite(hi)) out.set(pc.c.as, { lo: lo - reach, hi: hi + reach });
     }
     return out;
   }
@@ -1004,8 +1001,7 @@ export class PreparedPattern {
     // otherwise a collapsed clause before it would scan the partition's whole history for nothing.
     // Streaming restricts only under the partial rule, whose collapsed clauses share nothing else with it.
     const first = opts.seed?.clause ?? anchor ?? opts.restrict?.clause;
-    const order = this.plan(first, prebound);
-    const due = this.dueChecks(order, first, prebound);
+    const { order, due } = this.plan(first, prebound);
 
     const out = new Map<string, Detection>();
     const pre: PreGroupRow[] = [];

@@ -137,10 +137,10 @@ interface DetectorState {
   /** Grouped patterns: group key → binding identity → pre-group row. */
   readonly groups: Map<string, Map<string, PreGroupRow>>;
   /**
-   * With a partial rule: event id of a measuring-clause occurrence → live detections citing it, so a
-   * re-judgement finds the rows it can change without scanning the partition's (a heavy user's thousands).
+   * With a partial rule: the live detections citing each occurrence of its clause, so a re-judgement
+   * finds the rows it can change without scanning the partition's (a heavy user's thousands).
    */
-  readonly byEvidence: Map<string, Set<string>> | null;
+  readonly evidence: EvidenceIndex | null;
   /** The clauses an edge kind's occurrence can bind, per kind. */
   readonly clausesByKind: ReadonlyMap<EdgeKind, readonly CompiledClause[]>;
 }
@@ -192,7 +192,7 @@ export class StreamingEngine {
         support: new Map(),
         byPartition: new Map(),
         groups: new Map(),
-        byEvidence: partial ? new Map() : null,
+        evidence: partial ? new EvidenceIndex(partial.clause) : null,
         clausesByKind: clausesByKind(p),
       });
     }
@@ -244,7 +244,7 @@ export class StreamingEngine {
   prime(): Detection[] {
     for (const s of this.states) {
       s.live.clear();
-      s.byEvidence?.clear();
+      s.evidence?.clear();
       s.support.clear();
       s.byPartition.clear();
       s.groups.clear();
@@ -445,7 +445,7 @@ export class StreamingEngine {
     const range = { start: span.lo - rule.hi, end: span.hi - rule.lo };
     const ids = this.occurrenceIds(s, rule.clause, node, range);
     const before = new Set<string>();
-    for (const x of ids) for (const id of s.byEvidence?.get(x) ?? []) if (all.has(id) && s.live.has(id)) before.add(id);
+    for (const x of ids) for (const id of s.evidence?.citing(x) ?? []) if (all.has(id) && s.live.has(id)) before.add(id);
     for (const id of before) {
       const own = measuringIds(s.live.get(id)!, rule.clause);
       if (own.length >= EVIDENCE_CAP || !own.every((x) => ids.has(x))) return null;
@@ -524,17 +524,44 @@ function measuringIds(d: Detection, clause: string): readonly string[] {
   return d.evidence.find((e) => e.clause === clause)?.eventIds ?? [];
 }
 
-/** Sets a live detection, keeping the partial rule's evidence index in step. */
+/** Event id of an occurrence of one clause → the live detections whose evidence cites it. */
+class EvidenceIndex {
+  private readonly byEvent = new Map<string, Set<string>>();
+
+  constructor(private readonly clause: string) {}
+
+  /** Ids of the detections citing an event. */
+  citing(eventId: string): Iterable<string> {
+    return this.byEvent.get(eventId) ?? [];
+  }
+
+  add(d: Detection): void {
+    for (const x of measuringIds(d, this.clause)) {
+      let ids = this.byEvent.get(x);
+      if (!ids) this.byEvent.set(x, (ids = new Set()));
+      ids.add(d.id);
+    }
+  }
+
+  remove(d: Detection): void {
+    for (const x of measuringIds(d, this.clause)) {
+      const ids = this.byEvent.get(x);
+      if (ids?.delete(d.id) && ids.size === 0) this.byEvent.delete(x);
+    }
+  }
+
+  clear(): void {
+    this.byEvent.clear();
+  }
+}
+
+/** Sets a live detection, keeping the evidence index in step. */
 function setLive(s: DetectorState, d: Detection): void {
   const prev = s.live.get(d.id);
   s.live.set(d.id, d);
-  if (!s.byEvidence || !s.partial || prev === d) return;
-  if (prev) unindexEvidence(s, prev);
-  for (const x of measuringIds(d, s.partial.clause)) {
-    let ids = s.byEvidence.get(x);
-    if (!ids) s.byEvidence.set(x, (ids = new Set()));
-    ids.add(d.id);
-  }
+  if (!s.evidence || prev === d) return;
+  if (prev) s.evidence.remove(prev);
+  s.evidence.add(d);
 }
 
 /** Removes a live detection and its evidence index entries. */
@@ -542,15 +569,7 @@ function dropLive(s: DetectorState, id: string): void {
   const prev = s.live.get(id);
   if (!prev) return;
   s.live.delete(id);
-  unindexEvidence(s, prev);
-}
-
-function unindexEvidence(s: DetectorState, d: Detection): void {
-  if (!s.byEvidence || !s.partial) return;
-  for (const x of measuringIds(d, s.partial.clause)) {
-    const ids = s.byEvidence.get(x);
-    if (ids?.delete(d.id) && ids.size === 0) s.byEvidence.delete(x);
-  }
+  s.evidence?.remove(prev);
 }
 
 /** Per edge kind, the clauses of a pattern an occurrence of that kind can bind. */

@@ -44,8 +44,7 @@ export function prepareRecord(src: SourceRecord): PreparedEvent | Reject {
   try {
     const eventId = spec.eventId(rec, src.record, time);
     const facts = spec.toFacts(rec, eventId, time);
-    const event = { file: src.file, line: src.line, table, eventId, time, raw: src.record, facts };
-    return src.text === undefined ? event : { ...event, rawText: src.text };
+    return { file: src.file, line: src.line, table, eventId, time, raw: src.record, rawText: src.text, facts };
   } catch (err) {
     // A mapping bug must cost one record, not the ingest.
     return reject('', `cannot map record: ${(err as Error).message}`, table);

@@ -102,5 +102,5 @@ function toSourceItem(item: RawItem, file: string, fileHint: TableName | undefin
   const containerHint = item.tableHint !== undefined ? resolveTableName(item.tableHint) : undefined;
   const r = resolveRecordTable(item.record, containerHint ?? fileHint);
   if ('kind' in r) return { kind: r.kind, file, line: item.line, table: r.table, path: r.kind === 'rejected' ? 'Type' : '', message: r.message };
-  return { file, line: item.line, table: r.table, record: item.record, fallbackTime: modifiedAt, ...(item.text !== undefined && { text: item.text }) };
+  return { file, line: item.line, table: r.table, record: item.record, fallbackTime: modifiedAt, text: item.text };
 }

@@ -26,19 +26,16 @@ export function normalizeColumns(raw: unknown): unknown {
     if (!Object.hasOwn(raw, key) || key === '__proto__') continue;
     const value = raw[key];
     out[key] = value;
-    if (key.endsWith(' [UTC]')) {
-      const base = key.replace(UTC_SUFFIX, '');
-      if (!Object.hasOwn(raw, base)) out[base] = value;
+    const plain = plainName(key);
+    if (!plain || Object.hasOwn(raw, plain.base)) continue;
+    if (!plain.split) {
+      out[plain.base] = value;
       continue;
     }
-    if (!key.includes('_')) continue;
-    const m = SPLIT_SUFFIX.exec(key);
-    if (m && !Object.hasOwn(raw, m[1]!)) {
-      folded ??= new Map();
-      const parts = folded.get(m[1]!) ?? [];
-      parts.push(value);
-      folded.set(m[1]!, parts);
-    }
+    folded ??= new Map();
+    const parts = folded.get(plain.base) ?? [];
+    parts.push(value);
+    folded.set(plain.base, parts);
   }
   if (folded) {
     for (const [base, parts] of folded) {
@@ -49,10 +46,16 @@ export function normalizeColumns(raw: unknown): unknown {
   return out;
 }
 
+/** The plain name a portal-suffixed (`X [UTC]`) or type-split (`X_string`) column stands for. */
+function plainName(key: string): { readonly base: string; readonly split: boolean } | undefined {
+  if (key.endsWith(' [UTC]')) return { base: key.replace(UTC_SUFFIX, ''), split: false };
+  if (!key.includes('_')) return undefined;
+  const m = SPLIT_SUFFIX.exec(key);
+  return m ? { base: m[1]!, split: true } : undefined;
+}
+
 /** Whether any column is suffixed, split or `__proto__` (most records have none). */
 function needsView(raw: Record<string, unknown>): boolean {
-  for (const key in raw) {
-    if (key === '__proto__' || key.endsWith(' [UTC]') || (key.includes('_') && SPLIT_SUFFIX.test(key))) return true;
-  }
+  for (const key in raw) if (key === '__proto__' || plainName(key)) return true;
   return false;
 }

@@ -18,6 +18,15 @@ describe('normalizeColumns', () => {
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
   });
 
+  it('a suffixed or split __proto__ column never becomes the view\'s prototype', () => {
+    const rec = JSON.parse('{"__proto__ [UTC]":{"UserPrincipalName":"x@evil"},"__proto___string":{"Id":"b"},"Id":"a"}') as Record<string, unknown>;
+    const view = normalizeColumns(rec) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(view)).toBe(Object.prototype);
+    expect(view['UserPrincipalName']).toBeUndefined();
+    expect(view['Id']).toBe('a');
+    expect(view['__proto__ [UTC]']).toEqual({ UserPrincipalName: 'x@evil' });
+  });
+
   it('a plain column wins over its split parts', () => {
     const view = normalizeColumns({ Status: 'plain', Status_string: 'split', X_long: 1 }) as Record<string, unknown>;
     expect(view['Status']).toBe('plain');

@@ -39,19 +39,24 @@ export function normalizeColumns(raw: unknown): unknown {
   }
   if (folded) {
     for (const [base, parts] of folded) {
-      if (base === '__proto__') continue;
       out[base] = parts.find((p) => p !== undefined && p !== null && p !== '') ?? parts[0] ?? null;
     }
   }
   return out;
 }
 
-/** The plain name a portal-suffixed (`X [UTC]`) or type-split (`X_string`) column stands for. */
+/**
+ * The plain name a portal-suffixed (`X [UTC]`) or type-split (`X_string`) column stands for. Never
+ * `__proto__`: assigning it would replace the view's prototype, and with it what a schema reads.
+ */
 function plainName(key: string): { readonly base: string; readonly split: boolean } | undefined {
-  if (key.endsWith(' [UTC]')) return { base: key.replace(UTC_SUFFIX, ''), split: false };
-  if (!key.includes('_')) return undefined;
-  const m = SPLIT_SUFFIX.exec(key);
-  return m ? { base: m[1]!, split: true } : undefined;
+  let found: { base: string; split: boolean } | undefined;
+  if (key.endsWith(' [UTC]')) found = { base: key.replace(UTC_SUFFIX, ''), split: false };
+  else if (key.includes('_')) {
+    const m = SPLIT_SUFFIX.exec(key);
+    if (m) found = { base: m[1]!, split: true };
+  }
+  return found?.base === '__proto__' ? undefined : found;
 }
 
 /** Whether any column is suffixed, split or `__proto__` (most records have none). */

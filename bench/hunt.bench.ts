@@ -27,6 +27,7 @@ import type { EventFacts, NodeFact, NodeRef } from '../src/graph/facts.js';
 import { canonicalIp } from '../src/graph/node-keys.js';
 import type { EdgeKind, Scalar } from '../src/graph/schema.js';
 import { TemporalGraph } from '../src/graph/temporal-graph.js';
+import { loadDuckDbReference } from './duckdb-hunt-reference.js';
 import { seededRandom } from './seeded-random.js';
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.split('=') as [string, string]));
@@ -42,6 +43,8 @@ const SLOWEST = Number(args['slowest'] ?? 0);
 const PROFILE = args['profile'];
 /** profileBatch=FILE: the same for the batch runs alone. */
 const PROFILE_BATCH = args['profileBatch'];
+/** duckdb=0 skips the reference: the same hunts as DuckDB SQL over the same events (bench/duckdb-hunt-reference.ts). */
+const DUCKDB = args['duckdb'] !== '0';
 
 /** Starts the inspector's CPU profiler (100 µs samples); the returned function stops it and writes FILE. */
 async function startProfile(file: string): Promise<() => Promise<void>> {
@@ -212,8 +215,12 @@ async function main(): Promise<void> {
   const span = g.timeSpan()!;
   const allRanges = { all: { start: span.first, end: span.last }, 'last day': { start: span.last - DAY, end: span.last } };
   const ranges = SPAN === 'all' ? { all: allRanges.all } : SPAN === 'day' ? { 'last day': allRanges['last day'] } : allRanges;
-  console.log(`\nbatch time per detector (median of ${RUNS} runs)`);
-  console.log(`${'detector'.padEnd(38)} ${Object.keys(ranges).map((r) => `${(r === 'all' ? 'whole span' : r).padStart(12)} ${'rows'.padStart(7)}`).join(' ')}`);
+  let tRef = performance.now();
+  const reference = DUCKDB ? await loadDuckDbReference(events) : null;
+  if (reference) console.log(`DuckDB reference tables loaded in ${ms(performance.now() - tRef)}`);
+  console.log(`\nbatch time per detector (median of ${RUNS} runs); DuckDB: the same hunt in SQL over the same events, and its time / idgraph's`);
+  const head = (r: string): string => `${(r === 'all' ? 'whole span' : r).padStart(12)} ${'rows'.padStart(7)}${reference ? ` ${'DuckDB'.padStart(10)} ${'rows'.padStart(7)} ${'ratio'.padStart(6)}` : ''}`;
+  console.log(`${'detector'.padEnd(38)} ${Object.keys(ranges).map(head).join(' ')}`);
   const stopBatchProfile = PROFILE_BATCH ? await startProfile(PROFILE_BATCH) : null;
   for (const { pattern } of catalog) {
     const cells: string[] = [];
@@ -225,10 +232,23 @@ async function main(): Promise<void> {
         rows = runDetector(pattern, g, r).length;
         times.push(performance.now() - t);
       }
-      cells.push(ms(median(times)).padStart(12), String(rows).padStart(7));
+      const ours = median(times);
+      cells.push(ms(ours).padStart(12), String(rows).padStart(7));
+      if (!reference) continue;
+      const refTimes: number[] = [];
+      let refRows: number | undefined;
+      for (let k = 0; k < RUNS; k++) {
+        tRef = performance.now();
+        refRows = await reference.run(pattern.id, r.start, r.end);
+        refTimes.push(performance.now() - tRef);
+        if (refRows === undefined) break;
+      }
+      if (refRows === undefined) cells.push('-'.padStart(10), '-'.padStart(7), '-'.padStart(6));
+      else cells.push(ms(median(refTimes)).padStart(10), String(refRows).padStart(7), `${(median(refTimes) / ours).toFixed(1)}x`.padStart(6));
     }
     console.log(`${pattern.id.padEnd(38)} ${cells.join(' ')}`);
   }
+  reference?.close();
 
   await stopBatchProfile?.();
   if (STREAMED <= 0) return;

@@ -27,6 +27,23 @@ export interface EdgeHandle {
   lowerBound(t: number): number;
   /** Index of the first occurrence with time > t (size when none). */
   upperBound(t: number): number;
+  /** Index of the occurrence with this time and event id, or -1. */
+  indexOf(t: number, eventId: string): number;
+}
+
+/** Time bounds of a search; either end may be exclusive. */
+export interface TimeBounds {
+  readonly lo: number;
+  readonly loIn: boolean;
+  readonly hi: number;
+  readonly hiIn: boolean;
+}
+
+/** Occurrences read from a value index, in (time, event id) order: occurrence k is edges[k] at edges[k].indexOf(times[k], ids[k]). */
+export interface IndexedOccurrences {
+  readonly times: readonly number[];
+  readonly ids: readonly string[];
+  readonly edges: readonly EdgeHandle[];
 }
 
 /** Read-only view of the temporal graph. */
@@ -55,4 +72,15 @@ export interface TemporalGraphView {
   edgesOfKind(kind: EdgeKind): readonly EdgeHandle[];
   /** Earliest and latest occurrence time in the graph, or null when empty. */
   timeSpan(): { first: number; last: number } | null;
+  /** Number of occurrences of an edge kind. */
+  occurrencesOfKind(kind: EdgeKind): number;
+  /**
+   * The occurrences of an edge kind whose property `prop` passes `accept`, with time in the bounds,
+   * from the property's value index (built on first use, then kept current on every change).
+   * Undefined when an index cannot answer: `prop` is not a property of the kind, or accept takes
+   * null (absent values are not indexed). Pass the same accept function again: its answers per value are kept.
+   */
+  occurrencesWhere(kind: EdgeKind, prop: string, accept: (v: Scalar) => boolean, b: TimeBounds): IndexedOccurrences | undefined;
+  /** How many occurrences occurrencesWhere would return for [lo, hi] (both ends included), or undefined likewise. */
+  countWhere(kind: EdgeKind, prop: string, accept: (v: Scalar) => boolean, lo: number, hi: number): number | undefined;
 }

@@ -152,8 +152,13 @@ export class OccurrenceColumns {
 
   /** Whether an occurrence with this time and event id is stored. */
   contains(t: number, eventId: string): boolean {
-    for (let i = this.upperBound(t) - 1; i >= 0 && this.times[i] === t; i--) if (this.ids[i] === eventId) return true;
-    return false;
+    return this.indexOf(t, eventId) >= 0;
+  }
+
+  /** Index of the occurrence with this time and event id, or -1. */
+  indexOf(t: number, eventId: string): number {
+    for (let i = this.lowerBound(t); i < this.n && this.times[i] === t; i++) if (this.ids[i] === eventId) return i;
+    return -1;
   }
 
   /**

@@ -16,9 +16,10 @@ import type { SerializedGraph } from 'graphology-types';
 import { IdgraphError } from '../errors.js';
 import { AliasIndex, normalizeKey } from './entity-resolution.js';
 import type { EdgeFact, EventFacts, NodeFact, NodeRef } from './facts.js';
-import type { EdgeHandle, TemporalGraphView } from './graph-view.js';
+import type { EdgeHandle, IndexedOccurrences, TemporalGraphView, TimeBounds } from './graph-view.js';
 import { ColumnLayout, OccurrenceColumns } from './occurrence-columns.js';
 import { EDGE_KIND_NAMES, EDGE_KINDS, NODE_KIND_NAMES, NODE_KINDS, type EdgeKind, type NodeKind, type Scalar } from './schema.js';
+import { ValueIndex } from './value-index.js';
 import { ownString, ValueTable } from './value-table.js';
 
 /** One occurrence an apply added, with canonical endpoints (what streaming matchers consume). */
@@ -103,6 +104,8 @@ class TemporalEdge extends OccurrenceColumns implements EdgeHandle {
   /** Positions in src.out and dst.in lists of its kind (their spans are kept at the same place). */
   outPos = -1;
   inPos = -1;
+  /** Set when entity resolution moved this edge's occurrences into another: value index postings follow it. */
+  movedTo: TemporalEdge | null = null;
 
   constructor(
     layout: ColumnLayout,
@@ -138,6 +141,8 @@ export class TemporalGraph implements TemporalGraphView {
   private last = -Infinity;
   private droppedSinceCompaction = 0;
   private readonly mergeListeners: ((m: NodeMerge) => void)[] = [];
+  /** Value indexes per edge kind and property, made on first request (occurrencesWhere). */
+  private readonly valueIndexes = new Map<EdgeKind, Map<string, ValueIndex<TemporalEdge>>>();
 
   constructor() {
     for (const k of NODE_KIND_NAMES) this.nodes.set(k, new Map());
@@ -164,8 +169,14 @@ export class TemporalGraph implements TemporalGraphView {
       const src = this.ensureNode(ef.from.kind, ef.from.key, ef.time);
       const dst = this.ensureNode(ef.to.kind, ef.to.key, ef.time);
       const edge = this.ensureEdge(ef.kind, src, dst);
-      edge.insert(ef.time, ef.eventId, ef.props);
+      const i = edge.insert(ef.time, ef.eventId, ef.props);
       refreshSpan(edge);
+      const indexes = this.valueIndexes.get(ef.kind);
+      if (indexes)
+        for (const [prop, ix] of indexes) {
+          const v = edge.prop(i, prop);
+          if (v !== null) ix.add(v, ef.time, edge.eventId(i), edge);
+        }
       this.occCount[ef.kind]++;
       if (ef.time < this.first) this.first = ef.time;
       if (ef.time > this.last) this.last = ef.time;
@@ -245,6 +256,66 @@ export class TemporalGraph implements TemporalGraphView {
     return this.totalOccurrences() === 0 ? null : { first: this.first, last: this.last };
   }
 
+  occurrencesOfKind(kind: EdgeKind): number {
+    return this.occCount[kind];
+  }
+
+  occurrencesWhere(kind: EdgeKind, prop: string, accept: (v: Scalar) => boolean, b: TimeBounds): IndexedOccurrences | undefined {
+    const ix = this.valueIndex(kind, prop, accept);
+    if (!ix) return undefined;
+    const lists = ix.matching(accept);
+    const times: number[] = [];
+    const ids: string[] = [];
+    const edges: TemporalEdge[] = [];
+    for (const list of lists)
+      list.forEachIn(b.lo, b.loIn, b.hi, b.hiIn, (t, id, e) => {
+        while (e.movedTo) e = e.movedTo;
+        times.push(t);
+        ids.push(id);
+        edges.push(e);
+      });
+    if (lists.length < 2) return { times, ids, edges };
+    // Several values' postings: merged into one (time, event id) order.
+    const order = times.map((_, k) => k).sort((x, y) => times[x]! - times[y]! || (ids[x]! < ids[y]! ? -1 : ids[x]! > ids[y]! ? 1 : 0));
+    return { times: order.map((k) => times[k]!), ids: order.map((k) => ids[k]!), edges: order.map((k) => edges[k]!) };
+  }
+
+  countWhere(kind: EdgeKind, prop: string, accept: (v: Scalar) => boolean, lo: number, hi: number): number | undefined {
+    const ix = this.valueIndex(kind, prop, accept);
+    if (!ix) return undefined;
+    let n = 0;
+    for (const list of ix.matching(accept)) n += list.countIn(lo, hi);
+    return n;
+  }
+
+  /** The value index of a kind's property, built from the edges on first request; undefined when it cannot answer for accept. */
+  private valueIndex(kind: EdgeKind, prop: string, accept: (v: Scalar) => boolean): ValueIndex<TemporalEdge> | undefined {
+    if (!Object.hasOwn(EDGE_KINDS[kind].props, prop) || accept(null)) return undefined;
+    let byProp = this.valueIndexes.get(kind);
+    if (!byProp) this.valueIndexes.set(kind, (byProp = new Map()));
+    let ix = byProp.get(prop);
+    if (!ix) {
+      const groups = new Map<Scalar, { times: number[]; ids: string[]; refs: TemporalEdge[] }>();
+      for (const e of this.edgesOfKind(kind) as TemporalEdge[])
+        for (let i = 0; i < e.size; i++) {
+          const v = e.prop(i, prop);
+          if (v === null) continue;
+          let g = groups.get(v);
+          if (!g) groups.set(v, (g = { times: [], ids: [], refs: [] }));
+          g.times.push(e.time(i));
+          g.ids.push(e.eventId(i));
+          g.refs.push(e);
+        }
+      for (const [v, g] of groups) {
+        const order = g.times.map((_, k) => k).sort((x, y) => g.times[x]! - g.times[y]! || (g.ids[x]! < g.ids[y]! ? -1 : g.ids[x]! > g.ids[y]! ? 1 : 0));
+        groups.set(v, { times: order.map((k) => g.times[k]!), ids: order.map((k) => g.ids[k]!), refs: order.map((k) => g.refs[k]!) });
+      }
+      ix = ValueIndex.fromGroups(groups);
+      byProp.set(prop, ix);
+    }
+    return ix;
+  }
+
   /**
    * Retention: drop occurrences with time < t, edges left empty, and nodes left
    * without edges that no event at or after t mentioned. Returns occurrences dropped.
@@ -295,6 +366,7 @@ export class TemporalGraph implements TemporalGraphView {
           s.outSpan = s.inSpan = null;
           if (s.seen < t) this.dropNode(kind, s);
         }
+    for (const byProp of this.valueIndexes.values()) for (const ix of byProp.values()) ix.dropBefore(t);
     this.first = first;
     this.last = last;
     this.droppedSinceCompaction += dropped;
@@ -445,6 +517,7 @@ export class TemporalGraph implements TemporalGraphView {
         const target = this.ensureEdge(e.kind, m, e.dst === n ? m : e.dst);
         target.absorb(e);
         refreshSpan(target);
+        e.movedTo = target;
         this.removeEdge(e);
       }
     for (const list of n.in ? [...n.in] : [])
@@ -452,6 +525,7 @@ export class TemporalGraph implements TemporalGraphView {
         const target = this.ensureEdge(e.kind, e.src, m);
         target.absorb(e);
         refreshSpan(target);
+        e.movedTo = target;
         this.removeEdge(e);
       }
     fillProps(m.props, n.props);

@@ -7,7 +7,7 @@
  */
 import { IdgraphError } from '../errors.js';
 import type { NodeRef } from '../graph/facts.js';
-import type { EdgeHandle, TemporalGraphView } from '../graph/graph-view.js';
+import type { EdgeHandle, IndexedOccurrences, TemporalGraphView, TimeBounds } from '../graph/graph-view.js';
 import { canonicalKey } from '../graph/node-keys.js';
 import { EDGE_KINDS, type NodeKind } from '../graph/schema.js';
 import { createAccumulator, distinctKey, type Accumulator } from './aggregates.js';
@@ -19,6 +19,9 @@ import { anchorTimesWithCount, thresholdCount, type AnchorWindow, type TimeInter
 import { timeOffset } from './time-offset.js';
 import { windowReach } from './judge-window.js';
 import { isEmpty, toText } from './expr/kql.js';
+
+/** Largest share of a kind's occurrences in range a value index may return and still be read instead of the edges. */
+const SELECTIVE = 0.25;
 
 /** How one evaluation is bounded. */
 export interface EvaluationOptions {
@@ -35,8 +38,13 @@ export interface EvaluationOptions {
   readonly seed?: { readonly clause: string; readonly edge: EdgeHandle; readonly index: number };
   /** A match clause's occurrences held to [start, end] as well (streaming re-judgement of part of a partition). */
   readonly restrict?: { readonly clause: string; readonly start: number; readonly end: number };
-  /** false: evaluate without the shortcuts (count thresholds, temporal bounds): the reference they are tested against. */
+  /** false: evaluate without the shortcuts (count thresholds, temporal bounds, value indexes): the reference they are tested against. */
   readonly shortcuts?: boolean;
+  /**
+   * When value indexes answer clauses: 'auto' (default) where a cost rule says they pay; 'eager' wherever
+   * they can (so tests on small tenants reach those paths).
+   */
+  readonly valueIndexes?: 'auto' | 'eager';
 }
 
 /** One binding of a grouped pattern before folding: its group key, aggregate arguments and evidence. */
@@ -79,6 +87,8 @@ interface PreparedClause {
   readonly fromKey: Getter<Frame> | null;
   readonly toKey: Getter<Frame> | null;
   readonly local: readonly Getter<Frame>[];
+  /** The local predicates that read one property and nothing else, as tests of its value (what a value index can answer). */
+  readonly valueTests: readonly ValueTest[];
   readonly cross: readonly Getter<Frame>[];
   readonly windowFrom: Getter<Frame> | null;
   readonly windowTo: Getter<Frame> | null;
@@ -100,11 +110,19 @@ interface PreparedClause {
   readonly indexable: boolean;
 }
 
-/** One node's occurrences for a clause, merged across its edges and sorted by time. */
+/** A local predicate on one occurrence property, as a test of the value (memoised per value). */
+interface ValueTest {
+  readonly prop: string;
+  readonly accept: (v: Value) => boolean;
+}
+
+/** One node's occurrences for a clause, merged across its edges, in (time, event id) order. */
 interface NodeOccurrences {
   readonly times: readonly number[];
   readonly edges: readonly EdgeHandle[];
-  readonly idx: readonly number[];
+  /** Occurrence index in its edge; -1 until resolved from the event id (occurrences read from a value index). */
+  readonly idx: number[];
+  readonly ids: readonly string[];
   /** Per anchor filter: the anchor times at which its threshold can hold (built on first use). */
   feasible?: Map<AnchorFilter, readonly TimeInterval[]>;
 }
@@ -168,6 +186,18 @@ export class PreparedPattern {
   private shortcuts = true;
   /** Per evaluation: a seeded (streamed) run with shortcuts: absent clauses scan to their first hit. */
   private seeded = false;
+  /** Per evaluation: whether value indexes may answer clauses (whole-range runs with shortcuts, not streamed seeds or restricted re-judgements). */
+  private useValueIndexes = false;
+  /** Per evaluation: indexable clauses whose node occurrences a value index filled (true) or could not (false). */
+  private prefilled = new Map<string, boolean>();
+  /** Per evaluation: each anchor filter's window, and the run bounds it was worked out for. */
+  private filterWindows = new Map<AnchorFilter, { start: Value | undefined; end: Value | undefined; w: AnchorWindow | null }>();
+  /** Per evaluation: value indexes wherever they can answer (EvaluationOptions.valueIndexes 'eager'). */
+  private eager = false;
+  /** Per evaluation and indexable clause: occurrences and edges visited node by node so far, and how many make a value index pay. */
+  private prefillWork = new Map<string, { due: number; spent: number }>();
+  /** The same lists by node kind and key, for a node reference that is not the graph's own object. */
+  private prefilledByKey = new Map<string, Map<string, NodeOccurrences>>();
   /** The frame occurrenceFrame hands out, and the parameters it was made with. */
   private occFrame: { params: Readonly<Record<string, Value>> | undefined; f: Frame } | null = null;
   /** Node variables bound by match clauses (the row's entities). */
@@ -263,7 +293,7 @@ export class PreparedPattern {
    * parameter, its result is memoised per distinct value: log columns repeat (tables, result
    * types, apps), so most tests become one map lookup.
    */
-  private compileLocal(own: string, e: Expr, scope: Scope<Frame>): Getter<Frame> {
+  private compileLocal(own: string, e: Expr, scope: Scope<Frame>, valueTests: ValueTest[]): Getter<Frame> {
     const props = new Set<string>();
     let other = false;
     walkExpr(e, (x) => {
@@ -276,8 +306,7 @@ export class PreparedPattern {
     const read = scope.prop(own, [...props][0]!);
     const test = compileExpr<Value>(e, { prop: () => (v) => v, param: () => () => null, column: () => () => null });
     const memo = new Map<Value, boolean>();
-    return (f) => {
-      const v = read(f);
+    const accept = (v: Value): boolean => {
       let r = memo.get(v);
       if (r === undefined) {
         r = test(v) === true;
@@ -285,10 +314,13 @@ export class PreparedPattern {
       }
       return r;
     };
+    valueTests.push({ prop: [...props][0]!, accept });
+    return (f) => accept(read(f));
   }
 
   private prepareClause(c: CompiledClause, scope: Scope<Frame>): PreparedClause {
     const binds = new Set<string>([c.as]);
+    const valueTests: ValueTest[] = [];
     const endpointSlot = (e: CompiledClause['from']): number | null => {
       if (e.var === undefined) return null;
       binds.add(e.var);
@@ -313,7 +345,8 @@ export class PreparedPattern {
       toSlot: endpointSlot(c.to),
       fromKey: c.from.type === 'key' ? compileExpr(c.from.key, scope) : null,
       toKey: c.to.type === 'key' ? compileExpr(c.to.key, scope) : null,
-      local: c.local.map((e) => this.compileLocal(c.as, e, scope)),
+      local: c.local.map((e) => this.compileLocal(c.as, e, scope, valueTests)),
+      valueTests,
       cross: c.cross.map((e) => compileExpr(e, scope)),
       windowFrom: c.window?.from ? compileExpr(c.window.from, scope) : null,
       windowTo: c.window?.to ? compileExpr(c.window.to, scope) : null,
@@ -496,10 +529,12 @@ export class PreparedPattern {
     const slot = fromSide ? pc.fromSlot : pc.toSlot;
     const allowed = fromSide ? pc.fromKinds : pc.toKinds;
     const out: EdgeHandle[] = [];
+    const listed = this.listedNodes(f, filters);
     try {
       for (const kind of (fromSide ? EDGE_KINDS[c.edge].from : EDGE_KINDS[c.edge].to) as readonly NodeKind[]) {
         if (allowed && !allowed.has(kind)) continue;
-        for (const node of this.view.nodesOfKind(kind)) {
+        for (const node of listed ?? this.view.nodesOfKind(kind)) {
+          if (node.kind !== kind) continue;
           f.nodes[slot] = node;
           if (this.feasibleTimes(f, filters) === NOTHING_FEASIBLE) continue;
           const edges = fromSide ? this.view.outEdgesActive(node, c.edge, b.lo, b.hi) : this.view.inEdgesActive(node, c.edge, b.lo, b.hi);
@@ -510,6 +545,33 @@ export class PreparedPattern {
       f.nodes[slot] = null;
     }
     return this.ofKinds(out, pc, !fromSide, fromSide);
+  }
+
+  /**
+   * The only nodes where some filter's threshold can hold, when a value index lists them: a filter
+   * needing k >= 1 occurrences whose clause's occurrences for every node come from one index pass
+   * (the nodes without any cannot be feasible). Undefined when no filter can be answered so.
+   */
+  private listedNodes(f: Frame, filters: readonly AnchorFilter[]): NodeRef[] | undefined {
+    if (!this.useValueIndexes) return undefined;
+    for (const flt of filters) {
+      const k = flt.th.need(f);
+      if (k === null || k < 1) continue;
+      const pc = flt.th.pc;
+      const byRef = this.byRefOf(pc);
+      if (!this.prefill(f, pc, flt.th.fromSide, byRef)) continue;
+      const nodes: NodeRef[] = [];
+      for (const [node, occ] of byRef) if (occ.times.length >= k) nodes.push(node);
+      return nodes;
+    }
+    return undefined;
+  }
+
+  /** Per evaluation: an indexable clause's node occurrences by node object. */
+  private byRefOf(pc: PreparedClause): Map<NodeRef, NodeOccurrences> {
+    let byRef = this.nodeIndexByRef.get(pc.c.as);
+    if (!byRef) this.nodeIndexByRef.set(pc.c.as, (byRef = new Map()));
+    return byRef;
   }
 
   /**
@@ -533,6 +595,7 @@ export class PreparedPattern {
     if (pc.indexable && !only && !scan && this.forEachIndexed(f, pc, b, withCross, visit)) return;
     const { slot, fromSlot, toSlot } = pc;
     const filters = this.shortcuts ? this.filters.get(pc.c.as) : undefined;
+    if (!only && !filters && this.forEachFromValueIndex(f, pc, b, withCross, visit)) return;
     const edges = (!only && filters && this.feasibleNodesEdges(f, pc, b, filters)) || this.candidateEdges(f, pc, b, only?.edge);
     const whole = [0, 0];
     const savedFrom = fromSlot === null ? null : f.nodes[fromSlot]!;
@@ -582,6 +645,40 @@ export class PreparedPattern {
   }
 
   /**
+   * A clause with both ends free (a day's failed sign-ins, for every user and IP) read from a value
+   * index on one of its predicates, in (time, event id) order, instead of from every edge of its
+   * kind. Returns false when not applicable (an end bound, or no selective index).
+   */
+  private forEachFromValueIndex(f: Frame, pc: PreparedClause, b: TimeBounds, withCross: boolean, visit: () => boolean | void): boolean {
+    const c = pc.c;
+    const { slot, fromSlot, toSlot } = pc;
+    if (!this.useValueIndexes || c.from.type !== 'var' || c.to.type !== 'var' || fromSlot === null || toSlot === null) return false;
+    if (f.nodes[fromSlot] || f.nodes[toSlot]) return false;
+    const found = this.fromValueIndex(pc, b);
+    if (!found) return false;
+    try {
+      for (let k = 0; k < found.times.length; k++) {
+        const e = found.edges[k]!;
+        if ((pc.fromKinds && !pc.fromKinds.has(e.from.kind)) || (pc.toKinds && !pc.toKinds.has(e.to.kind))) continue;
+        const i = e.indexOf(found.times[k]!, found.ids[k]!);
+        if (i < 0) continue;
+        f.nodes[fromSlot] = e.from;
+        f.nodes[toSlot] = e.to;
+        f.edges[slot] = e;
+        f.idx[slot] = i;
+        if (!pc.local.every((t) => t(f) === true)) continue;
+        if (withCross && !pc.cross.every((t) => t(f) === true)) continue;
+        if (visit() === false) return true;
+      }
+    } finally {
+      f.nodes[fromSlot] = null;
+      f.nodes[toSlot] = null;
+      f.edges[slot] = null;
+    }
+    return true;
+  }
+
+  /**
    * The fast path for exists/absent/aggregate clauses with one end bound and the other free:
    * the bound node's passing occurrences are merged once per evaluation, then each row costs a
    * binary search instead of a walk over every edge of the node. Returns false when not applicable.
@@ -620,9 +717,11 @@ export class PreparedPattern {
     try {
       for (let k = start; k < stop; k++) {
         const e = occ.edges[k]!;
+        const i = this.occIndex(occ, k);
+        if (i < 0) continue;
         if (freeSlot !== null) f.nodes[freeSlot] = from ? e.to : e.from;
         f.edges[pc.slot] = e;
-        f.idx[pc.slot] = occ.idx[k]!;
+        f.idx[pc.slot] = i;
         if (withCross && pc.cross.some((t) => t(f) !== true)) continue;
         if (visit() === false) return true;
       }
@@ -634,12 +733,11 @@ export class PreparedPattern {
     return true;
   }
 
-  /** A node's occurrences of an indexable clause that pass its own predicates, in time order (built once per evaluation). */
+  /** A node's occurrences of an indexable clause that pass its own predicates, in (time, event id) order (built once per evaluation). */
   private nodeOccurrences(f: Frame, pc: PreparedClause, bound: NodeRef, fromSide: boolean): NodeOccurrences {
     const c = pc.c;
     // By node object first (edges hand out the same one), then by kind and key.
-    let byRef = this.nodeIndexByRef.get(c.as);
-    if (!byRef) this.nodeIndexByRef.set(c.as, (byRef = new Map()));
+    const byRef = this.byRefOf(pc);
     const hit = byRef.get(bound);
     if (hit) return hit;
     const key = `${c.as}|${bound.kind}:${bound.key}`;
@@ -648,12 +746,28 @@ export class PreparedPattern {
       byRef.set(bound, cached);
       return cached;
     }
-    const freeKinds = fromSide ? (c.to.var ? this.p.nodeVars.get(c.to.var) : undefined) : c.from.var ? this.p.nodeVars.get(c.from.var) : undefined;
+    // A value index pays once the nodes asked about have cost as much to index one by one as reading
+    // every node's postings at once would (a batch over every user), not for a few nodes.
+    let work = this.prefillWork.get(c.as);
+    if (work === undefined && this.useValueIndexes) {
+      const choice = this.indexChoice(pc, this.spanBounds(pc));
+      work = { due: choice ? (this.eager ? 0 : choice.count) : Infinity, spent: 0 };
+      this.prefillWork.set(c.as, work);
+    }
+    if (work && work.spent >= work.due && this.prefill(f, pc, fromSide, byRef)) {
+      // Every node with an occurrence got its list (found by object: edges and nodesOfKind hand out one per node).
+      let occ = byRef.get(bound) ?? this.prefilledByKey.get(c.as)?.get(`${bound.kind}:${bound.key}`);
+      if (!occ) occ = { times: [], edges: [], idx: [], ids: [] };
+      byRef.set(bound, occ);
+      return occ;
+    }
+    const freeKinds = this.freeKinds(pc, fromSide);
     const span = this.indexSpan.get(c.as);
     // Plain arrays (most nodes have a handful of occurrences: typed arrays cost more to make).
     let times: number[] = [];
     let found: EdgeHandle[] = [];
     let idx: number[] = [];
+    let ids: string[] = [];
     let sorted = true;
     const lo = span?.lo ?? -Infinity;
     const hi = span?.hi ?? Infinity;
@@ -665,28 +779,142 @@ export class PreparedPattern {
       f.edges[pc.slot] = e;
       // Only the span this run's windows can reach (a day's hunt need not index a year).
       const end = span ? e.upperBound(span.hi) : e.size;
-      occurrences: for (let i = span ? e.lowerBound(span.lo) : 0; i < end; i++) {
+      const begin = span ? e.lowerBound(span.lo) : 0;
+      if (work) work.spent += 1 + end - begin;
+      occurrences: for (let i = begin; i < end; i++) {
         f.idx[pc.slot] = i;
         for (const t of pc.local) if (t(f) !== true) continue occurrences;
         const t = e.time(i);
-        if (times.length > 0 && t < times[times.length - 1]!) sorted = false;
+        const id = e.eventId(i);
+        const n = times.length;
+        if (n > 0 && (t < times[n - 1]! || (t === times[n - 1]! && id < ids[n - 1]!))) sorted = false;
         times.push(t);
         found.push(e);
         idx.push(i);
+        ids.push(id);
       }
     }
     f.edges[pc.slot] = saved;
     f.idx[pc.slot] = savedIdx;
     if (!sorted) {
-      const order = times.map((_, k) => k).sort((a, b) => times[a]! - times[b]! || a - b);
+      // The order a value index gives too, so either way of indexing visits occurrences alike.
+      const order = times.map((_, k) => k).sort((a, b) => times[a]! - times[b]! || (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0));
       times = order.map((k) => times[k]!);
       found = order.map((k) => found[k]!);
       idx = order.map((k) => idx[k]!);
+      ids = order.map((k) => ids[k]!);
     }
-    const occ: NodeOccurrences = { times, edges: found, idx };
+    const occ: NodeOccurrences = { times, edges: found, idx, ids };
     this.nodeIndex.set(key, occ);
     byRef.set(bound, occ);
     return occ;
+  }
+
+  /** The times an indexable clause's windows can reach in this run, as search bounds. */
+  private spanBounds(pc: PreparedClause): TimeBounds {
+    const span = this.indexSpan.get(pc.c.as);
+    return { lo: span?.lo ?? -Infinity, loIn: true, hi: span?.hi ?? Infinity, hiIn: true };
+  }
+
+  /** Node kinds the free end of an indexable clause may take, when narrower than the edge kind allows. */
+  private freeKinds(pc: PreparedClause, fromSide: boolean): ReadonlySet<string> | undefined {
+    const c = pc.c;
+    return fromSide ? (c.to.var ? this.p.nodeVars.get(c.to.var) : undefined) : c.from.var ? this.p.nodeVars.get(c.from.var) : undefined;
+  }
+
+  /**
+   * A batch run asks an indexable clause about many nodes (every user's failed prompts): when a value
+   * index answers one of its predicates selectively, every node's occurrences in the clause's span
+   * come from one pass over the index instead of a visit to each node's edges. Fills byRef and
+   * returns true when done (for this run); false when the index does not apply.
+   */
+  private prefill(f: Frame, pc: PreparedClause, fromSide: boolean, byRef: Map<NodeRef, NodeOccurrences>): boolean {
+    const done = this.prefilled.get(pc.c.as);
+    if (done !== undefined) return done;
+    const found = this.fromValueIndex(pc, this.spanBounds(pc));
+    this.prefilled.set(pc.c.as, found !== undefined);
+    if (!found) return false;
+    const freeKinds = this.freeKinds(pc, fromSide);
+    // Grouped by node object (edges hand out one per node); null for a node indexed one by one
+    // before, which keeps that list: it is complete.
+    const lists = new Map<NodeRef, NodeOccurrences | null>();
+    // Predicates beyond the one the index answered need the occurrence itself.
+    const rest = pc.local.length > 1;
+    const saved = f.edges[pc.slot] ?? null;
+    const savedIdx = f.idx[pc.slot]!;
+    for (let k = 0; k < found.times.length; k++) {
+      const e = found.edges[k]!;
+      if (freeKinds && !freeKinds.has(fromSide ? e.to.kind : e.from.kind)) continue;
+      let i = -1;
+      if (rest) {
+        i = e.indexOf(found.times[k]!, found.ids[k]!);
+        if (i < 0) continue;
+        f.edges[pc.slot] = e;
+        f.idx[pc.slot] = i;
+        if (!pc.local.every((t) => t(f) === true)) continue;
+      }
+      const node = fromSide ? e.from : e.to;
+      let occ = lists.get(node);
+      if (occ === undefined) {
+        occ = byRef.has(node) || this.nodeIndex.has(`${pc.c.as}|${node.kind}:${node.key}`) ? null : { times: [], edges: [], idx: [], ids: [] };
+        lists.set(node, occ);
+      }
+      if (!occ) continue;
+      (occ.times as number[]).push(found.times[k]!);
+      (occ.edges as EdgeHandle[]).push(e);
+      occ.idx.push(i);
+      (occ.ids as string[]).push(found.ids[k]!);
+    }
+    const byKey = new Map<string, NodeOccurrences>();
+    for (const [node, occ] of lists)
+      if (occ) {
+        byRef.set(node, occ);
+        byKey.set(`${node.kind}:${node.key}`, occ);
+      }
+    this.prefilledByKey.set(pc.c.as, byKey);
+    f.edges[pc.slot] = saved;
+    f.idx[pc.slot] = savedIdx;
+    return true;
+  }
+
+  /**
+   * A clause's occurrences within the bounds from a value index on one of its own predicates, when
+   * that predicate keeps at most a quarter of the kind's occurrences the bounds are likely to hold
+   * (else visiting the edges costs less than resolving each posting); undefined when none qualifies.
+   */
+  private fromValueIndex(pc: PreparedClause, b: TimeBounds): IndexedOccurrences | undefined {
+    const choice = this.indexChoice(pc, b);
+    return choice && this.view.occurrencesWhere(pc.c.edge, choice.test.prop, choice.test.accept, b);
+  }
+
+  /** Which of a clause's value tests fromValueIndex reads, and how many occurrences it returns (undefined: none qualifies). */
+  private indexChoice(pc: PreparedClause, b: TimeBounds): { test: ValueTest; count: number } | undefined {
+    if (pc.valueTests.length === 0) return undefined;
+    const kind = pc.c.edge;
+    const span = this.view.timeSpan();
+    if (!span) return undefined;
+    const lo = Math.max(b.lo, span.first);
+    const hi = Math.min(b.hi, span.last);
+    if (hi < lo) return undefined;
+    const share = span.last > span.first ? (hi - lo) / (span.last - span.first) : 1;
+    const budget = SELECTIVE * this.view.occurrencesOfKind(kind) * Math.max(share, 0.001);
+    let best: ValueTest | undefined;
+    let fewest = Infinity;
+    for (const vt of pc.valueTests) {
+      const n = this.view.countWhere(kind, vt.prop, vt.accept, lo, hi, this.eager ? 1 : SELECTIVE);
+      if (n !== undefined && n < fewest) {
+        best = vt;
+        fewest = n;
+      }
+    }
+    return best && (this.eager || fewest <= budget) ? { test: best, count: fewest } : undefined;
+  }
+
+  /** Occurrence k's index in its edge, resolved from its event id when it came from a value index (-1 if gone). */
+  private occIndex(occ: NodeOccurrences, k: number): number {
+    let i = occ.idx[k]!;
+    if (i < 0) i = occ.idx[k] = occ.edges[k]!.indexOf(occ.times[k]!, occ.ids[k]!);
+    return i;
   }
 
   /**
@@ -774,7 +1002,10 @@ export class PreparedPattern {
     let times = occ.feasible?.get(flt);
     if (!times) {
       const k = flt.th.need(f);
-      const w = flt.window(f);
+      // The window is the same for every node of a run (unless it reads $start or $end, which an anchored run moves).
+      let cw = this.filterWindows.get(flt);
+      if (!cw || cw.start !== f.params['start'] || cw.end !== f.params['end']) this.filterWindows.set(flt, (cw = { start: f.params['start'], end: f.params['end'], w: flt.window(f) }));
+      const w = cw.w;
       times = k === null || w === null ? ALL_TIME : anchorTimesWithCount(occ.times, k, w, flt.th.distinct ? this.distinctKeys(f, flt.th, occ) : undefined);
       (occ.feasible ??= new Map()).set(flt, times);
     }
@@ -786,8 +1017,10 @@ export class PreparedPattern {
     const slot = th.pc.slot;
     const saved = { edge: f.edges[slot] ?? null, idx: f.idx[slot]!, free: f.nodes[th.freeSlot] ?? null };
     const keys = occ.edges.map((e, k) => {
+      const i = this.occIndex(occ, k);
+      if (i < 0) return null;
       f.edges[slot] = e;
-      f.idx[slot] = occ.idx[k]!;
+      f.idx[slot] = i;
       f.nodes[th.freeSlot] = th.fromSide ? e.to : e.from;
       const v = th.distinct!(f);
       return isEmpty(v) ? null : distinctKey(v);
@@ -979,6 +1212,12 @@ export class PreparedPattern {
     this.restrict = opts.restrict;
     this.shortcuts = opts.shortcuts !== false;
     this.seeded = opts.seed !== undefined && this.shortcuts;
+    this.useValueIndexes = this.shortcuts && !opts.seed && !opts.restrict && Object.keys(opts.prebound ?? {}).length === 0;
+    this.prefilled = new Map();
+    this.prefillWork = new Map();
+    this.filterWindows = new Map();
+    this.eager = opts.valueIndexes === 'eager';
+    this.prefilledByKey = new Map();
     const params: Record<string, Value> = { ...p.params, ...(opts.params ?? {}), start: opts.start, end: opts.end };
     const f: Frame = {
       nodes: new Array(this.nodeSlot.size).fill(null),

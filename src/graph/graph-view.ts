@@ -81,6 +81,10 @@ export interface TemporalGraphView {
    * null (absent values are not indexed). Pass the same accept function again: its answers per value are kept.
    */
   occurrencesWhere(kind: EdgeKind, prop: string, accept: (v: Scalar) => boolean, b: TimeBounds): IndexedOccurrences | undefined;
-  /** How many occurrences occurrencesWhere would return for [lo, hi] (both ends included), or undefined likewise. */
-  countWhere(kind: EdgeKind, prop: string, accept: (v: Scalar) => boolean, lo: number, hi: number): number | undefined;
+  /**
+   * How many occurrences occurrencesWhere would return for [lo, hi] (both ends included), or undefined
+   * likewise. With no index on the property yet, one is built only if a sample of the kind's occurrences
+   * says accept keeps at most `maxShare` of them (an index that returns most of a kind saves nothing).
+   */
+  countWhere(kind: EdgeKind, prop: string, accept: (v: Scalar) => boolean, lo: number, hi: number, maxShare: number): number | undefined;
 }

@@ -127,6 +127,8 @@ class TemporalEdge extends OccurrenceColumns implements EdgeHandle {
 }
 
 const NO_EDGES: readonly EdgeHandle[] = Object.freeze([]);
+/** Edges sampled to judge whether a value index would be selective. */
+const SAMPLE_EDGES = 2048;
 
 /** The in-memory temporal graph (graphology topology, columnar occurrences). */
 export class TemporalGraph implements TemporalGraphView {
@@ -143,6 +145,8 @@ export class TemporalGraph implements TemporalGraphView {
   private readonly mergeListeners: ((m: NodeMerge) => void)[] = [];
   /** Value indexes per edge kind and property, made on first request (occurrencesWhere). */
   private readonly valueIndexes = new Map<EdgeKind, Map<string, ValueIndex<TemporalEdge>>>();
+  /** Per edge kind and property: sampled values (to judge whether an index is worth building), and the kind's size then. */
+  private readonly samples = new Map<string, { values: Scalar[]; at: number }>();
 
   constructor() {
     for (const k of NODE_KIND_NAMES) this.nodes.set(k, new Map());
@@ -280,12 +284,35 @@ export class TemporalGraph implements TemporalGraphView {
     return { times: order.map((k) => times[k]!), ids: order.map((k) => ids[k]!), edges: order.map((k) => edges[k]!) };
   }
 
-  countWhere(kind: EdgeKind, prop: string, accept: (v: Scalar) => boolean, lo: number, hi: number): number | undefined {
+  countWhere(kind: EdgeKind, prop: string, accept: (v: Scalar) => boolean, lo: number, hi: number, maxShare: number): number | undefined {
+    if (!this.valueIndexes.get(kind)?.has(prop) && !(this.sampledShare(kind, prop, accept) <= maxShare)) return undefined;
     const ix = this.valueIndex(kind, prop, accept);
     if (!ix) return undefined;
     let n = 0;
     for (const list of ix.matching(accept)) n += list.countIn(lo, hi);
     return n;
+  }
+
+  /** The share of a kind's occurrences whose property passes accept, estimated from a sample of its edges (NaN when it has none). */
+  private sampledShare(kind: EdgeKind, prop: string, accept: (v: Scalar) => boolean): number {
+    const key = `${kind}\u0000${prop}`;
+    let sample = this.samples.get(key);
+    // Taken again once the kind has doubled, so a sample from the first minutes of a stream does not stay.
+    if (!sample || this.occCount[kind] > 2 * sample.at) {
+      const edges = this.edgesOfKind(kind);
+      const values: Scalar[] = [];
+      const step = Math.max(1, Math.floor(edges.length / SAMPLE_EDGES));
+      for (let k = 0; k < edges.length; k += step) {
+        const e = edges[k]!;
+        // Up to four occurrences per edge, spread over it, so busy edges weigh more than quiet ones.
+        const per = Math.min(4, e.size);
+        for (let j = 0; j < per; j++) values.push(e.prop(Math.floor(((j + 0.5) * e.size) / per), prop));
+      }
+      this.samples.set(key, (sample = { values, at: this.occCount[kind] }));
+    }
+    let n = 0;
+    for (const v of sample.values) if (v !== null && accept(v)) n++;
+    return n / sample.values.length;
   }
 
   /** The value index of a kind's property, built from the edges on first request; undefined when it cannot answer for accept. */
@@ -296,9 +323,10 @@ export class TemporalGraph implements TemporalGraphView {
     let ix = byProp.get(prop);
     if (!ix) {
       const groups = new Map<Scalar, { times: number[]; ids: string[]; refs: TemporalEdge[] }>();
+      const p = this.layouts[kind].index.get(prop)!;
       for (const e of this.edgesOfKind(kind) as TemporalEdge[])
         for (let i = 0; i < e.size; i++) {
-          const v = e.prop(i, prop);
+          const v = e.propAt(i, p);
           if (v === null) continue;
           let g = groups.get(v);
           if (!g) groups.set(v, (g = { times: [], ids: [], refs: [] }));
@@ -306,10 +334,6 @@ export class TemporalGraph implements TemporalGraphView {
           g.ids.push(e.eventId(i));
           g.refs.push(e);
         }
-      for (const [v, g] of groups) {
-        const order = g.times.map((_, k) => k).sort((x, y) => g.times[x]! - g.times[y]! || (g.ids[x]! < g.ids[y]! ? -1 : g.ids[x]! > g.ids[y]! ? 1 : 0));
-        groups.set(v, { times: order.map((k) => g.times[k]!), ids: order.map((k) => g.ids[k]!), refs: order.map((k) => g.refs[k]!) });
-      }
       ix = ValueIndex.fromGroups(groups);
       byProp.set(prop, ix);
     }

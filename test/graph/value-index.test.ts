@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Scalar } from '../../src/graph/schema.js';
 import { TemporalGraph } from '../../src/graph/temporal-graph.js';
-import { Postings } from '../../src/graph/value-index.js';
+import { orderByTimeThenId, Postings } from '../../src/graph/value-index.js';
 import { signIn } from './graph-fixtures.js';
 
 const byTimeThenId = (a: { t: number; id: string }, b: { t: number; id: string }): number => a.t - b.t || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -74,7 +74,7 @@ describe('TemporalGraph.occurrencesWhere', () => {
             expect(rows).toEqual(expected);
             // Each reference resolves to a live occurrence of its edge.
             got.edges.forEach((e, k) => expect(e.eventId(e.indexOf(got.times[k]!, got.ids[k]!))).toBe(got.ids[k]));
-            expect(g.countWhere('SIGNED_IN', 'resultType', accept, lo, lo + len)).toBe(countIn(g, accept, lo, lo + len));
+            expect(g.countWhere('SIGNED_IN', 'resultType', accept, lo, lo + len, 1)).toBe(countIn(g, accept, lo, lo + len));
           }
         },
       ),
@@ -98,3 +98,19 @@ function countIn(g: TemporalGraph, accept: (v: Scalar) => boolean, lo: number, h
   for (const e of g.edgesOfKind('SIGNED_IN')) for (let i = 0; i < e.size; i++) if (e.time(i) >= lo && e.time(i) <= hi && accept(e.prop(i, 'resultType'))) n++;
   return n;
 }
+
+describe('orderByTimeThenId', () => {
+  it('orders by time, then id, with packed keys or, for times too wide to pack, a comparator (property)', () => {
+    const entry = fc.record({ t: fc.oneof(fc.integer({ min: 0, max: 30 }), fc.constantFrom(1.5, 2 ** 52, -(2 ** 40))), id: fc.constantFrom('a', 'b', 'c', 'e10', 'e2') });
+    fc.assert(
+      fc.property(fc.array(entry, { maxLength: 200 }), fc.boolean(), (raw, narrow) => {
+        const xs = narrow ? raw.map((x) => ({ ...x, t: Math.abs(Math.round(x.t)) % 31 })) : raw;
+        const order = [...orderByTimeThenId(xs.map((x) => x.t), xs.map((x) => x.id))];
+        const got = order.map((k) => xs[k]!);
+        expect(got).toEqual([...xs].sort(byTimeThenId));
+        expect([...order].sort((a, b) => a - b)).toEqual(xs.map((_, k) => k));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

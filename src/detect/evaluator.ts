@@ -196,8 +196,8 @@ export class PreparedPattern {
   private eager = false;
   /** Per evaluation and indexable clause: occurrences and edges visited node by node so far, and how many make a value index pay. */
   private prefillWork = new Map<string, { due: number; spent: number }>();
-  /** The same lists by node kind and key, for a node reference that is not the graph's own object. */
-  private prefilledByKey = new Map<string, Map<string, NodeOccurrences>>();
+  /** Per evaluation: a clause's node occurrences by node kind and key, for a node reference that is not the graph's own object. */
+  private byKey = new Map<string, Map<string, NodeOccurrences>>();
   /** The frame occurrenceFrame hands out, and the parameters it was made with. */
   private occFrame: { params: Readonly<Record<string, Value>> | undefined; f: Frame } | null = null;
   /** Node variables bound by match clauses (the row's entities). */
@@ -567,6 +567,17 @@ export class PreparedPattern {
     return undefined;
   }
 
+  /** A clause's node occurrences by kind and key (made on first use: node references are nearly always the graph's own). */
+  private prefilledByKey(pc: PreparedClause): Map<string, NodeOccurrences> {
+    let m = this.byKey.get(pc.c.as);
+    if (!m) {
+      m = new Map();
+      for (const [node, occ] of this.byRefOf(pc)) m.set(`${node.kind}:${node.key}`, occ);
+      this.byKey.set(pc.c.as, m);
+    }
+    return m;
+  }
+
   /** Per evaluation: an indexable clause's node occurrences by node object. */
   private byRefOf(pc: PreparedClause): Map<NodeRef, NodeOccurrences> {
     let byRef = this.nodeIndexByRef.get(pc.c.as);
@@ -756,7 +767,7 @@ export class PreparedPattern {
     }
     if (work && work.spent >= work.due && this.prefill(f, pc, fromSide, byRef)) {
       // Every node with an occurrence got its list (found by object: edges and nodesOfKind hand out one per node).
-      let occ = byRef.get(bound) ?? this.prefilledByKey.get(c.as)?.get(`${bound.kind}:${bound.key}`);
+      let occ = byRef.get(bound) ?? this.prefilledByKey(pc).get(`${bound.kind}:${bound.key}`);
       if (!occ) occ = { times: [], edges: [], idx: [], ids: [] };
       byRef.set(bound, occ);
       return occ;
@@ -818,8 +829,7 @@ export class PreparedPattern {
 
   /** Node kinds the free end of an indexable clause may take, when narrower than the edge kind allows. */
   private freeKinds(pc: PreparedClause, fromSide: boolean): ReadonlySet<string> | undefined {
-    const c = pc.c;
-    return fromSide ? (c.to.var ? this.p.nodeVars.get(c.to.var) : undefined) : c.from.var ? this.p.nodeVars.get(c.from.var) : undefined;
+    return fromSide ? pc.toKinds : pc.fromKinds;
   }
 
   /**
@@ -856,7 +866,8 @@ export class PreparedPattern {
       const node = fromSide ? e.from : e.to;
       let occ = lists.get(node);
       if (occ === undefined) {
-        occ = byRef.has(node) || this.nodeIndex.has(`${pc.c.as}|${node.kind}:${node.key}`) ? null : { times: [], edges: [], idx: [], ids: [] };
+        const before = byRef.has(node) || (this.nodeIndex.size > 0 && this.nodeIndex.has(`${pc.c.as}|${node.kind}:${node.key}`));
+        occ = before ? null : { times: [], edges: [], idx: [], ids: [] };
         lists.set(node, occ);
       }
       if (!occ) continue;
@@ -865,13 +876,7 @@ export class PreparedPattern {
       occ.idx.push(i);
       (occ.ids as string[]).push(found.ids[k]!);
     }
-    const byKey = new Map<string, NodeOccurrences>();
-    for (const [node, occ] of lists)
-      if (occ) {
-        byRef.set(node, occ);
-        byKey.set(`${node.kind}:${node.key}`, occ);
-      }
-    this.prefilledByKey.set(pc.c.as, byKey);
+    for (const [node, occ] of lists) if (occ) byRef.set(node, occ);
     f.edges[pc.slot] = saved;
     f.idx[pc.slot] = savedIdx;
     return true;
@@ -1106,7 +1111,7 @@ export class PreparedPattern {
     const pc = this.clauses.get(clause);
     if (!pc || !pc.collapse || !pc.c.collapse || pc.c.collapse.some((e) => [...exprVariables(e)].some((v) => v !== clause))) return null;
     const f = this.occurrenceFrame(pc, edge, index, params);
-    const keyOf = (): string => stableJson(pc.collapse!.map((g) => normaliseEmpty(g(f))));
+    const keyOf = (): string => collapseKey(pc, f);
     const key = keyOf();
     const t = edge.time(index);
     const id = edge.eventId(index);
@@ -1217,7 +1222,7 @@ export class PreparedPattern {
     this.prefillWork = new Map();
     this.filterWindows = new Map();
     this.eager = opts.valueIndexes === 'eager';
-    this.prefilledByKey = new Map();
+    this.byKey = new Map();
     const params: Record<string, Value> = { ...p.params, ...(opts.params ?? {}), start: opts.start, end: opts.end };
     const f: Frame = {
       nodes: new Array(this.nodeSlot.size).fill(null),
@@ -1372,7 +1377,7 @@ export class PreparedPattern {
         pc,
         false,
         () => {
-          const key = stableJson(pc.collapse!.map((g) => normaliseEmpty(g(f))));
+          const key = collapseKey(pc, f);
           const edge = f.edges[pc.slot]!;
           const index = f.idx[pc.slot]!;
           const cur = kept.get(key);
@@ -1406,6 +1411,21 @@ export class PreparedPattern {
     if (p.group) return preGroupOnly ? pre : this.foldGroups(pre);
     return [...out.values()];
   }
+}
+
+/**
+ * The key a collapsed clause keeps one occurrence per: its collapse values' stable JSON, or for the
+ * usual single text or number (an IP, a role) that value tagged with its type, which is as unique and
+ * costs no array or JSON per occurrence.
+ */
+function collapseKey(pc: PreparedClause, f: Frame): string {
+  const by = pc.collapse!;
+  if (by.length === 1) {
+    const v = normaliseEmpty(by[0]!(f));
+    if (typeof v === 'string') return `s${v}`;
+    if (typeof v === 'number') return `n${v}`;
+  }
+  return `j${stableJson(by.map((g) => normaliseEmpty(g(f))))}`;
 }
 
 /** A variable's allowed node kinds when some kind an edge end can have is not among them; else undefined. */

@@ -173,6 +173,8 @@ export class PreparedPattern {
   private readonly rowKey: (row: Readonly<Record<string, Value>>) => string;
   /** Per indexable clause with windowReads: its window's reach, for one parameters object. */
   private reaches: { params: EvaluationOptions['params']; byClause: Map<PreparedClause, number> } | null = null;
+  /** The pattern's count thresholds (see thresholds()). */
+  private readonly thresholdList: readonly Threshold[];
   /** Per match clause: count thresholds that bound the times its occurrences can match at. */
   private readonly filters: Map<string, AnchorFilter[]>;
   /** Per-evaluation index of a node's occurrences per indexable clause (cleared by each run). */
@@ -189,15 +191,18 @@ export class PreparedPattern {
   /** Per evaluation: whether value indexes may answer clauses (whole-range runs with shortcuts, not streamed seeds or restricted re-judgements). */
   private useValueIndexes = false;
   /** Per evaluation: indexable clauses whose node occurrences a value index filled (true) or could not (false). */
-  private prefilled = new Map<string, boolean>();
   /** Per evaluation: each anchor filter's window, and the run bounds it was worked out for. */
   private filterWindows = new Map<AnchorFilter, { start: Value | undefined; end: Value | undefined; w: AnchorWindow | null }>();
   /** Per evaluation: value indexes wherever they can answer (EvaluationOptions.valueIndexes 'eager'). */
   private eager = false;
+  /** Per evaluation: indexable clauses a value-index pass was tried for. */
+  private prefillTried = new Set<string>();
   /** Per evaluation and indexable clause: occurrences and edges visited node by node so far, and how many make a value index pay. */
   private prefillWork = new Map<string, { due: number; spent: number }>();
-  /** Per evaluation: a clause's node occurrences by node kind and key, for a node reference that is not the graph's own object. */
-  private byKey = new Map<string, Map<string, NodeOccurrences>>();
+  /** Per evaluation and value-indexed clause: each node's passing occurrences in its span, counted (nodes with none absent). */
+  private counts = new Map<string, Map<NodeRef, number>>();
+  /** The same nodes by kind and key, made when a node reference that is not the graph's own asks. */
+  private countedByKey = new Map<string, Map<string, NodeRef>>();
   /** The frame occurrenceFrame hands out, and the parameters it was made with. */
   private occFrame: { params: Readonly<Record<string, Value>> | undefined; f: Frame } | null = null;
   /** Node variables bound by match clauses (the row's entities). */
@@ -224,6 +229,7 @@ export class PreparedPattern {
       else this.checks.push({ test: compileExpr(e, scope), needs });
     }
     const thresholds = this.thresholds();
+    this.thresholdList = thresholds;
     this.checks.push(...this.thresholdPrunes(thresholds));
     this.filters = this.anchorFilters(thresholds);
     for (const t of p.temporal) {
@@ -557,25 +563,37 @@ export class PreparedPattern {
     for (const flt of filters) {
       const k = flt.th.need(f);
       if (k === null || k < 1) continue;
-      const pc = flt.th.pc;
-      const byRef = this.byRefOf(pc);
-      if (!this.prefill(f, pc, flt.th.fromSide, byRef)) continue;
+      const counts = this.prefill(f, flt.th.pc, flt.th.fromSide);
+      if (!counts) continue;
       const nodes: NodeRef[] = [];
-      for (const [node, occ] of byRef) if (occ.times.length >= k) nodes.push(node);
+      for (const [node, n] of counts) if (n >= k) nodes.push(node);
       return nodes;
     }
     return undefined;
   }
 
-  /** A clause's node occurrences by kind and key (made on first use: node references are nearly always the graph's own). */
-  private prefilledByKey(pc: PreparedClause): Map<string, NodeOccurrences> {
-    let m = this.byKey.get(pc.c.as);
-    if (!m) {
-      m = new Map();
-      for (const [node, occ] of this.byRefOf(pc)) m.set(`${node.kind}:${node.key}`, occ);
-      this.byKey.set(pc.c.as, m);
+  /**
+   * How many of a node's occurrences pass an indexable clause's own predicates in this run's span:
+   * from a value-index pass when one counted them, without listing them.
+   */
+  private occurrenceCount(f: Frame, pc: PreparedClause, node: NodeRef, fromSide: boolean): number {
+    const listed = this.byRefOf(pc).get(node);
+    if (listed) return listed.times.length;
+    const counts = this.counts.get(pc.c.as);
+    if (counts) return counts.get(this.canonical(pc, counts, node)) ?? 0;
+    return this.nodeOccurrences(f, pc, node, fromSide).times.length;
+  }
+
+  /** The graph's own object for a node a value-index pass counted (a key endpoint hands out its own), else the node as given. */
+  private canonical(pc: PreparedClause, counts: ReadonlyMap<NodeRef, number>, node: NodeRef): NodeRef {
+    if (counts.has(node)) return node;
+    let byKey = this.countedByKey.get(pc.c.as);
+    if (!byKey) {
+      byKey = new Map();
+      for (const n of counts.keys()) byKey.set(`${n.kind}:${n.key}`, n);
+      this.countedByKey.set(pc.c.as, byKey);
     }
-    return m;
+    return byKey.get(`${node.kind}:${node.key}`) ?? node;
   }
 
   /** Per evaluation: an indexable clause's node occurrences by node object. */
@@ -765,12 +783,17 @@ export class PreparedPattern {
       work = { due: choice ? (this.eager ? 0 : choice.count) : Infinity, spent: 0 };
       this.prefillWork.set(c.as, work);
     }
-    if (work && work.spent >= work.due && this.prefill(f, pc, fromSide, byRef)) {
-      // Every node with an occurrence got its list (found by object: edges and nodesOfKind hand out one per node).
-      let occ = byRef.get(bound) ?? this.prefilledByKey(pc).get(`${bound.kind}:${bound.key}`);
-      if (!occ) occ = { times: [], edges: [], idx: [], ids: [] };
-      byRef.set(bound, occ);
-      return occ;
+    const counts = work && work.spent >= work.due ? this.prefill(f, pc, fromSide) : undefined;
+    if (counts) {
+      // The pass listed every node with enough occurrences; one with none has an empty list, and one
+      // with too few to pass a threshold (rarely asked: the threshold prune counts) reads its edges below.
+      const node = this.canonical(pc, counts, bound);
+      const listed = byRef.get(node);
+      if (listed || !counts.has(node)) {
+        const occ = listed ?? { times: [], edges: [], idx: [], ids: [] };
+        byRef.set(bound, occ);
+        return occ;
+      }
     }
     const freeKinds = this.freeKinds(pc, fromSide);
     const span = this.indexSpan.get(c.as);
@@ -833,53 +856,67 @@ export class PreparedPattern {
   }
 
   /**
-   * A batch run asks an indexable clause about many nodes (every user's failed prompts): when a value
-   * index answers one of its predicates selectively, every node's occurrences in the clause's span
-   * come from one pass over the index instead of a visit to each node's edges. Fills byRef and
-   * returns true when done (for this run); false when the index does not apply.
+   * A batch run asks an indexable clause about many nodes (every user's denied prompts): when a value
+   * index answers one of its predicates selectively, one pass over the index counts every node's
+   * occurrences in the clause's span and lists those of the nodes with enough of them to pass the
+   * clause's count thresholds (the others are pruned by their count). Returns the counts, or
+   * undefined when no index applies (then, and once done, the same for the rest of the run).
    */
-  private prefill(f: Frame, pc: PreparedClause, fromSide: boolean, byRef: Map<NodeRef, NodeOccurrences>): boolean {
-    const done = this.prefilled.get(pc.c.as);
-    if (done !== undefined) return done;
+  private prefill(f: Frame, pc: PreparedClause, fromSide: boolean): ReadonlyMap<NodeRef, number> | undefined {
+    const c = pc.c;
+    if (this.prefillTried.has(c.as)) return this.counts.get(c.as);
+    this.prefillTried.add(c.as);
     const found = this.fromValueIndex(pc, this.spanBounds(pc));
-    this.prefilled.set(pc.c.as, found !== undefined);
-    if (!found) return false;
+    if (!found) return undefined;
     const freeKinds = this.freeKinds(pc, fromSide);
-    // Grouped by node object (edges hand out one per node); null for a node indexed one by one
-    // before, which keeps that list: it is complete.
-    const lists = new Map<NodeRef, NodeOccurrences | null>();
     // Predicates beyond the one the index answered need the occurrence itself.
     const rest = pc.local.length > 1;
+    const n = found.times.length;
+    const idx = new Int32Array(n).fill(-1);
+    const kept = new Uint8Array(n);
+    const counts = new Map<NodeRef, number>();
     const saved = f.edges[pc.slot] ?? null;
     const savedIdx = f.idx[pc.slot]!;
-    for (let k = 0; k < found.times.length; k++) {
+    for (let k = 0; k < n; k++) {
       const e = found.edges[k]!;
       if (freeKinds && !freeKinds.has(fromSide ? e.to.kind : e.from.kind)) continue;
-      let i = -1;
       if (rest) {
-        i = e.indexOf(found.times[k]!, found.ids[k]!);
+        const i = (idx[k] = e.indexOf(found.times[k]!, found.ids[k]!));
         if (i < 0) continue;
         f.edges[pc.slot] = e;
         f.idx[pc.slot] = i;
         if (!pc.local.every((t) => t(f) === true)) continue;
       }
+      kept[k] = 1;
       const node = fromSide ? e.from : e.to;
-      let occ = lists.get(node);
-      if (occ === undefined) {
-        const before = byRef.has(node) || (this.nodeIndex.size > 0 && this.nodeIndex.has(`${pc.c.as}|${node.kind}:${node.key}`));
-        occ = before ? null : { times: [], edges: [], idx: [], ids: [] };
-        lists.set(node, occ);
-      }
-      if (!occ) continue;
-      (occ.times as number[]).push(found.times[k]!);
-      (occ.edges as EdgeHandle[]).push(e);
-      occ.idx.push(i);
-      (occ.ids as string[]).push(found.ids[k]!);
+      counts.set(node, (counts.get(node) ?? 0) + 1);
     }
-    for (const [node, occ] of lists) if (occ) byRef.set(node, occ);
     f.edges[pc.slot] = saved;
     f.idx[pc.slot] = savedIdx;
-    return true;
+    this.counts.set(c.as, counts);
+    // Nodes below a threshold on this clause are dropped by its prune before anything lists them.
+    let least = 0;
+    for (const th of this.thresholdList) if (th.pc === pc) least = Math.max(least, th.need(f) ?? 0);
+    const byRef = this.byRefOf(pc);
+    const lists = new Map<NodeRef, NodeOccurrences>();
+    for (let k = 0; k < n; k++) {
+      if (!kept[k]) continue;
+      const e = found.edges[k]!;
+      const node = fromSide ? e.from : e.to;
+      if (counts.get(node)! < least) continue;
+      let occ = lists.get(node);
+      if (!occ) {
+        // A node listed one by one before keeps that list (it is complete).
+        if (byRef.has(node) || (this.nodeIndex.size > 0 && this.nodeIndex.has(`${c.as}|${node.kind}:${node.key}`))) continue;
+        lists.set(node, (occ = { times: [], edges: [], idx: [], ids: [] }));
+      }
+      (occ.times as number[]).push(found.times[k]!);
+      (occ.edges as EdgeHandle[]).push(e);
+      occ.idx.push(idx[k]!);
+      (occ.ids as string[]).push(found.ids[k]!);
+    }
+    for (const [node, occ] of lists) byRef.set(node, occ);
+    return counts;
   }
 
   /**
@@ -965,7 +1002,7 @@ export class PreparedPattern {
       needs: new Set([th.node]),
       test: (f) => {
         const k = th.need(f);
-        return k === null || this.nodeOccurrences(f, th.pc, f.nodes[th.slot]!, th.fromSide).times.length >= k;
+        return k === null || this.occurrenceCount(f, th.pc, f.nodes[th.slot]!, th.fromSide) >= k;
       },
     }));
   }
@@ -1003,15 +1040,18 @@ export class PreparedPattern {
 
   /** The anchor times at which a filter's threshold can hold for a node (built once per node and run). */
   private filterTimes(f: Frame, flt: AnchorFilter, node: NodeRef): readonly TimeInterval[] {
+    const k = flt.th.need(f);
+    // The window is the same for every node of a run (unless it reads $start or $end, which an anchored run moves).
+    let cw = this.filterWindows.get(flt);
+    if (!cw || cw.start !== f.params['start'] || cw.end !== f.params['end']) this.filterWindows.set(flt, (cw = { start: f.params['start'], end: f.params['end'], w: flt.window(f) }));
+    const w = cw.w;
+    if (k === null || w === null) return ALL_TIME;
+    // Fewer occurrences than the threshold in the whole span: no window holds enough (counted without listing them).
+    if (k >= 1 && this.occurrenceCount(f, flt.th.pc, node, flt.th.fromSide) < k) return NO_TIME;
     const occ = this.nodeOccurrences(f, flt.th.pc, node, flt.th.fromSide);
     let times = occ.feasible?.get(flt);
     if (!times) {
-      const k = flt.th.need(f);
-      // The window is the same for every node of a run (unless it reads $start or $end, which an anchored run moves).
-      let cw = this.filterWindows.get(flt);
-      if (!cw || cw.start !== f.params['start'] || cw.end !== f.params['end']) this.filterWindows.set(flt, (cw = { start: f.params['start'], end: f.params['end'], w: flt.window(f) }));
-      const w = cw.w;
-      times = k === null || w === null ? ALL_TIME : anchorTimesWithCount(occ.times, k, w, flt.th.distinct ? this.distinctKeys(f, flt.th, occ) : undefined);
+      times = anchorTimesWithCount(occ.times, k, w, flt.th.distinct ? this.distinctKeys(f, flt.th, occ) : undefined);
       (occ.feasible ??= new Map()).set(flt, times);
     }
     return times;
@@ -1218,11 +1258,12 @@ export class PreparedPattern {
     this.shortcuts = opts.shortcuts !== false;
     this.seeded = opts.seed !== undefined && this.shortcuts;
     this.useValueIndexes = this.shortcuts && !opts.seed && !opts.restrict && Object.keys(opts.prebound ?? {}).length === 0;
-    this.prefilled = new Map();
     this.prefillWork = new Map();
     this.filterWindows = new Map();
     this.eager = opts.valueIndexes === 'eager';
-    this.byKey = new Map();
+    this.counts = new Map();
+    this.prefillTried = new Set();
+    this.countedByKey = new Map();
     const params: Record<string, Value> = { ...p.params, ...(opts.params ?? {}), start: opts.start, end: opts.end };
     const f: Frame = {
       nodes: new Array(this.nodeSlot.size).fill(null),
@@ -1458,6 +1499,8 @@ function feasibleSegments(feasible: readonly (readonly TimeInterval[])[], edge: 
   return segs;
 }
 const ALL_TIME: readonly TimeInterval[] = Object.freeze([{ lo: -Infinity, loIn: true, hi: Infinity, hiIn: true }]);
+/** No anchor time: a threshold that cannot hold anywhere. */
+const NO_TIME: readonly TimeInterval[] = Object.freeze([]);
 
 /** Empty text is null in output, so "" and missing never make two rows. */
 function normaliseEmpty(v: Value): Value {

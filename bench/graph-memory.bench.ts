@@ -160,6 +160,11 @@ const built = heap() - base;
 const s = g.stats();
 g.compact();
 const compacted = heap() - base;
+// A value index on resultType, as a hunt for failed sign-ins builds it (every value's postings).
+const tIndex = performance.now();
+g.countWhere('SIGNED_IN', 'resultType', (v) => v === '50126', -Infinity, Infinity, 1);
+const indexMs = performance.now() - tIndex;
+const indexed = heap() - base;
 
 // A further batch on the full graph, then the same batch again: duplicates are detected and add nothing.
 const more = Array.from({ length: BATCH }, (_, i) => makeEvent(TOTAL - BATCH + i));
@@ -176,6 +181,7 @@ console.log(`graph-memory: ${TOTAL.toLocaleString('en-US')} SIGNED_IN occurrence
 console.log(`  nodes ${s.totalNodes} (User ${s.nodes.User}, IP ${s.nodes.IP}), edges ${s.totalEdges}, occurrences ${s.totalOccurrences}, interned values ${s.internedValues}`);
 console.log(`  heap after build:   ${mb(built)} = ${(built / s.totalOccurrences).toFixed(1)} bytes/occurrence`);
 console.log(`  heap after compact: ${mb(compacted)} = ${(compacted / s.totalOccurrences).toFixed(1)} bytes/occurrence`);
+console.log(`  resultType value index: ${mb(indexed - compacted)} = ${((indexed - compacted) / s.totalOccurrences).toFixed(1)} bytes/occurrence, built in ${indexMs.toFixed(0)} ms`);
 console.log(`  apply throughput:   ${rate(TOTAL, applyMs)} (${(applyMs / 1000).toFixed(2)} s for ${TOTAL.toLocaleString('en-US')})`);
 console.log(`  apply on full graph: ${rate(more.length, moreMs)}; duplicate re-apply: ${rate(more.length, dupMs)} (added ${g.stats().totalOccurrences - afterMore})`);
 

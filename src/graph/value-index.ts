@@ -132,12 +132,23 @@ export class Postings<E> {
     return n;
   }
 
-  /** Postings from references already in (time, event id) order. */
-  static fromSorted<E>(times: number[], ids: string[], refs: E[]): Postings<E> {
+  /** Postings from references in any order (sorted here, and cut into half-full blocks in one pass). */
+  static fromUnsorted<E>(times: readonly number[], ids: readonly string[], refs: readonly E[]): Postings<E> {
     const p = new Postings<E>();
+    const order = orderByTimeThenId(times, ids);
     const half = BLOCK_MAX >>> 1;
-    for (let i = 0; i < times.length; i += half) p.blocks.push({ times: times.slice(i, i + half), ids: ids.slice(i, i + half), refs: refs.slice(i, i + half) });
-    p.count = times.length;
+    for (let i = 0; i < order.length; i += half) {
+      const end = Math.min(order.length, i + half);
+      const blk: Block<E> = { times: new Array<number>(end - i), ids: new Array<string>(end - i), refs: new Array<E>(end - i) };
+      for (let j = i; j < end; j++) {
+        const k = order[j]!;
+        blk.times[j - i] = times[k]!;
+        blk.ids[j - i] = ids[k]!;
+        blk.refs[j - i] = refs[k]!;
+      }
+      p.blocks.push(blk);
+    }
+    p.count = order.length;
     return p;
   }
 }
@@ -186,9 +197,7 @@ export class ValueIndex<E> {
   static fromGroups<E>(groups: Map<Scalar, { times: number[]; ids: string[]; refs: E[] }>): ValueIndex<E> {
     const ix = new ValueIndex<E>();
     for (const [v, g] of groups) {
-      const order = orderByTimeThenId(g.times, g.ids);
-      const pick = <T>(xs: readonly T[]): T[] => Array.from(order, (k) => xs[k]!);
-      ix.byValue.set(v, Postings.fromSorted(pick(g.times), pick(g.ids), pick(g.refs)));
+      ix.byValue.set(v, Postings.fromUnsorted(g.times, g.ids, g.refs));
       ix.values.push(v);
     }
     return ix;

@@ -1377,12 +1377,13 @@ export class PreparedPattern {
       }
       const row: Record<string, Value> = {};
       for (const pr of this.projectors) row[pr.name] = normaliseEmpty(pr.get(f));
-      const key = this.rowKey(row);
-      const prev = out.get(key);
+      // Keyed by the id (a hash of the row's identity text): a short key, where the text runs to hundreds of characters.
+      const id = detectionId(p.id, this.rowKey(row));
+      const prev = out.get(id);
       if (!prev) {
-        out.set(key, { detector: p.id, id: detectionId(p.id, key), row, time, firstTime: first, entities: sortEntities(entities), bindings, evidence: [...matched, ...extra] });
+        out.set(id, { detector: p.id, id, row, time, firstTime: first, entities: sortEntities(entities), bindings, evidence: [...matched, ...extra] });
       } else {
-        out.set(key, mergeDetections(prev, { ...prev, time, firstTime: first, entities, evidence: [...matched, ...extra] }));
+        out.set(id, mergeDetections(prev, { ...prev, time, firstTime: first, entities, evidence: [...matched, ...extra] }));
       }
     };
 

@@ -297,9 +297,11 @@ export class PreparedPattern {
   /**
    * Compiles a per-occurrence predicate. When it reads a single occurrence property and no
    * parameter, its result is memoised per distinct value: log columns repeat (tables, result
-   * types, apps), so most tests become one map lookup.
+   * types, apps), so most tests become one map lookup. An `and`, `or` or `not` over several
+   * properties is compiled branch by branch, so each branch on one property is memoised so.
+   * Value tests (what a value index can answer) are the memoised predicates at the top only.
    */
-  private compileLocal(own: string, e: Expr, scope: Scope<Frame>, valueTests: ValueTest[]): Getter<Frame> {
+  private compileLocal(own: string, e: Expr, scope: Scope<Frame>, valueTests: ValueTest[] | null): Getter<Frame> {
     const props = new Set<string>();
     let other = false;
     walkExpr(e, (x) => {
@@ -308,6 +310,14 @@ export class PreparedPattern {
         else props.add(x.prop);
       } else if (x.type === 'param' || x.type === 'column') other = true;
     });
+    if (!other && props.size > 1 && (e.type === 'and' || e.type === 'or')) {
+      const args = e.args.map((a) => this.compileLocal(own, a, scope, null));
+      return e.type === 'and' ? (f) => args.every((a) => a(f) === true) : (f) => args.some((a) => a(f) === true);
+    }
+    if (!other && props.size > 1 && e.type === 'not') {
+      const a = this.compileLocal(own, e.arg, scope, null);
+      return (f) => a(f) !== true;
+    }
     if (other || props.size !== 1) return compileExpr(e, scope);
     const read = scope.prop(own, [...props][0]!);
     const test = compileExpr<Value>(e, { prop: () => (v) => v, param: () => () => null, column: () => () => null });
@@ -320,7 +330,7 @@ export class PreparedPattern {
       }
       return r;
     };
-    valueTests.push({ prop: [...props][0]!, accept });
+    valueTests?.push({ prop: [...props][0]!, accept });
     return (f) => accept(read(f));
   }
 

@@ -190,7 +190,6 @@ export class PreparedPattern {
   private seeded = false;
   /** Per evaluation: whether value indexes may answer clauses (whole-range runs with shortcuts, not streamed seeds or restricted re-judgements). */
   private useValueIndexes = false;
-  /** Per evaluation: indexable clauses whose node occurrences a value index filled (true) or could not (false). */
   /** Per evaluation: each anchor filter's window, and the run bounds it was worked out for. */
   private filterWindows = new Map<AnchorFilter, { start: Value | undefined; end: Value | undefined; w: AnchorWindow | null }>();
   /** Per evaluation: value indexes wherever they can answer (EvaluationOptions.valueIndexes 'eager'). */

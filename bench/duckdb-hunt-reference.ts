@@ -1,9 +1,10 @@
 /**
  * The reference bench:hunt measures detectors against: the same hunts written as DuckDB SQL over
  * the same generated events, loaded into tables shaped like the logs (one row per sign-in, per
- * IdentityInfo role, per security-info change). The issue's target is "10x faster than DuckDB"; this measures DuckDB on this
- * tenant instead of quoting a range. Each query returns the rows the detector returns (the bench
- * prints both counts, so a query that drifted from its detector shows).
+ * IdentityInfo role, per security-info change, device registration, alert and role change). The
+ * target is "10x faster than DuckDB": this measures DuckDB on the same tenant and range instead of
+ * quoting a figure. Each query returns the rows its detector returns (the bench prints both counts,
+ * so a query that drifted from its detector shows).
  *
  * SQL here is a yardstick, never part of the product: detectors run on the temporal graph.
  */

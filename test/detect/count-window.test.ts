@@ -142,8 +142,9 @@ describe('evaluation shortcuts change no detection', () => {
       ),
       { numRuns: 150 },
     );
-    // Not vacuous: the thresholds were met often.
-    expect(found).toBeGreaterThan(200);
+    // Not vacuous: the thresholds were met often (150 random tenants give 195-362 reference detections;
+    // 200 was below that range once in about fifty runs).
+    expect(found).toBeGreaterThan(100);
   });
 });
 

@@ -76,21 +76,18 @@ export class Postings<E> {
   /** Drops references with time < t; returns how many. */
   dropBefore(t: number): number {
     let dropped = 0;
-    while (this.blocks.length > 0) {
-      const blk = this.blocks[0]!;
-      const n = blk.times.length;
-      if (blk.times[n - 1]! < t) {
-        this.blocks.shift();
-        dropped += n;
-        continue;
-      }
+    // Whole blocks before t go in one splice (retention can drop thousands), then the first kept one is trimmed.
+    let whole = 0;
+    while (whole < this.blocks.length && this.blocks[whole]!.times[this.blocks[whole]!.times.length - 1]! < t) dropped += this.blocks[whole++]!.times.length;
+    this.blocks.splice(0, whole);
+    const blk = this.blocks[0];
+    if (blk) {
       let k = 0;
       while (blk.times[k]! < t) k++;
       blk.times.splice(0, k);
       blk.ids.splice(0, k);
       blk.refs.splice(0, k);
       dropped += k;
-      break;
     }
     this.count -= dropped;
     return dropped;

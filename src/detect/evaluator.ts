@@ -8,6 +8,7 @@
 import { IdgraphError } from '../errors.js';
 import type { NodeRef } from '../graph/facts.js';
 import type { EdgeHandle, IndexedOccurrences, TemporalGraphView, TimeBounds } from '../graph/graph-view.js';
+import { orderByTimeThenId } from '../graph/value-index.js';
 import { canonicalKey } from '../graph/node-keys.js';
 import { EDGE_KINDS, type NodeKind } from '../graph/schema.js';
 import { createAccumulator, distinctKey, type Accumulator } from './aggregates.js';
@@ -841,11 +842,11 @@ export class PreparedPattern {
     f.idx[pc.slot] = savedIdx;
     if (!sorted) {
       // The order a value index gives too, so either way of indexing visits occurrences alike.
-      const order = times.map((_, k) => k).sort((a, b) => times[a]! - times[b]! || (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0));
-      times = order.map((k) => times[k]!);
-      found = order.map((k) => found[k]!);
-      idx = order.map((k) => idx[k]!);
-      ids = order.map((k) => ids[k]!);
+      const order = orderByTimeThenId(times, ids);
+      times = Array.from(order, (k) => times[k]!);
+      found = Array.from(order, (k) => found[k]!);
+      idx = Array.from(order, (k) => idx[k]!);
+      ids = Array.from(order, (k) => ids[k]!);
     }
     const occ: NodeOccurrences = { times, edges: found, idx, ids };
     this.nodeIndex.set(key, occ);

@@ -19,7 +19,7 @@ import type { EdgeFact, EventFacts, NodeFact, NodeRef } from './facts.js';
 import type { EdgeHandle, IndexedOccurrences, TemporalGraphView, TimeBounds } from './graph-view.js';
 import { ColumnLayout, OccurrenceColumns } from './occurrence-columns.js';
 import { EDGE_KIND_NAMES, EDGE_KINDS, NODE_KIND_NAMES, NODE_KINDS, type EdgeKind, type NodeKind, type Scalar } from './schema.js';
-import { ValueIndex } from './value-index.js';
+import { orderByTimeThenId, ValueIndex } from './value-index.js';
 import { ownString, ValueTable } from './value-table.js';
 
 /** One occurrence an apply added, with canonical endpoints (what streaming matchers consume). */
@@ -280,8 +280,8 @@ export class TemporalGraph implements TemporalGraphView {
       });
     if (lists.length < 2) return { times, ids, edges };
     // Several values' postings: merged into one (time, event id) order.
-    const order = times.map((_, k) => k).sort((x, y) => times[x]! - times[y]! || (ids[x]! < ids[y]! ? -1 : ids[x]! > ids[y]! ? 1 : 0));
-    return { times: order.map((k) => times[k]!), ids: order.map((k) => ids[k]!), edges: order.map((k) => edges[k]!) };
+    const order = orderByTimeThenId(times, ids);
+    return { times: Array.from(order, (k) => times[k]!), ids: Array.from(order, (k) => ids[k]!), edges: Array.from(order, (k) => edges[k]!) };
   }
 
   countWhere(kind: EdgeKind, prop: string, accept: (v: Scalar) => boolean, lo: number, hi: number, maxShare: number): number | undefined {

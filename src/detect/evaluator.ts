@@ -128,6 +128,24 @@ interface NodeOccurrences {
   feasible?: Map<AnchorFilter, readonly TimeInterval[]>;
 }
 
+/** Which of a clause's value tests a value index answers, and how many occurrences it returns in range. */
+interface IndexChoice {
+  readonly test: ValueTest;
+  readonly count: number;
+}
+
+/** Per evaluation, an indexable clause's value-index pass (PreparedPattern.prefill). */
+interface IndexPass {
+  /** The test the pass reads, chosen once per run; undefined when no index qualifies (no pass). */
+  readonly choice: IndexChoice | undefined;
+  /** Occurrences and edges visited node by node so far: the pass runs once they reach choice.count. */
+  spent: number;
+  /** After the pass: each node's passing occurrences in the clause's span (nodes with none absent). */
+  counts?: Map<NodeRef, number>;
+  /** The same nodes by kind and key, made when a node reference that is not the graph's own asks. */
+  byKey?: Map<string, NodeRef>;
+}
+
 /** The order match clauses are bound in, and the checks due at each step. */
 interface Plan {
   readonly order: readonly PreparedClause[];
@@ -195,14 +213,8 @@ export class PreparedPattern {
   private filterWindows = new Map<AnchorFilter, { start: Value | undefined; end: Value | undefined; w: AnchorWindow | null }>();
   /** Per evaluation: value indexes wherever they can answer (EvaluationOptions.valueIndexes 'eager'). */
   private eager = false;
-  /** Per evaluation: indexable clauses a value-index pass was tried for. */
-  private prefillTried = new Set<string>();
-  /** Per evaluation and indexable clause: occurrences and edges visited node by node so far, and how many make a value index pay. */
-  private prefillWork = new Map<string, { due: number; spent: number }>();
-  /** Per evaluation and value-indexed clause: each node's passing occurrences in its span, counted (nodes with none absent). */
-  private counts = new Map<string, Map<NodeRef, number>>();
-  /** The same nodes by kind and key, made when a node reference that is not the graph's own asks. */
-  private countedByKey = new Map<string, Map<string, NodeRef>>();
+  /** Per evaluation and indexable clause: how a value-index pass serves it (see IndexPass). */
+  private passes = new Map<string, IndexPass>();
   /** The frame occurrenceFrame hands out, and the parameters it was made with. */
   private occFrame: { params: Readonly<Record<string, Value>> | undefined; f: Frame } | null = null;
   /** Node variables bound by match clauses (the row's entities). */
@@ -573,7 +585,8 @@ export class PreparedPattern {
     for (const flt of filters) {
       const k = flt.th.need(f);
       if (k === null || k < 1) continue;
-      const counts = this.prefill(f, flt.th.pc, flt.th.fromSide);
+      const pass = this.passOf(flt.th.pc);
+      const counts = pass && this.prefill(f, flt.th.pc, flt.th.fromSide, pass);
       if (!counts) continue;
       const nodes: NodeRef[] = [];
       for (const [node, n] of counts) if (n >= k) nodes.push(node);
@@ -589,21 +602,17 @@ export class PreparedPattern {
   private occurrenceCount(f: Frame, pc: PreparedClause, node: NodeRef, fromSide: boolean): number {
     const listed = this.byRefOf(pc).get(node);
     if (listed) return listed.times.length;
-    const counts = this.counts.get(pc.c.as);
-    if (counts) return counts.get(this.canonical(pc, counts, node)) ?? 0;
+    const pass = this.passes.get(pc.c.as);
+    if (pass?.counts) return pass.counts.get(canonical(pass, pass.counts, node)) ?? 0;
     return this.nodeOccurrences(f, pc, node, fromSide).times.length;
   }
 
-  /** The graph's own object for a node a value-index pass counted (a key endpoint hands out its own), else the node as given. */
-  private canonical(pc: PreparedClause, counts: ReadonlyMap<NodeRef, number>, node: NodeRef): NodeRef {
-    if (counts.has(node)) return node;
-    let byKey = this.countedByKey.get(pc.c.as);
-    if (!byKey) {
-      byKey = new Map();
-      for (const n of counts.keys()) byKey.set(`${n.kind}:${n.key}`, n);
-      this.countedByKey.set(pc.c.as, byKey);
-    }
-    return byKey.get(`${node.kind}:${node.key}`) ?? node;
+  /** A clause's value-index pass for this run, its test chosen on first ask; undefined when indexes are not used in this run. */
+  private passOf(pc: PreparedClause): IndexPass | undefined {
+    if (!this.useValueIndexes) return undefined;
+    let pass = this.passes.get(pc.c.as);
+    if (!pass) this.passes.set(pc.c.as, (pass = { choice: this.indexChoice(pc, this.spanBounds(pc)), spent: 0 }));
+    return pass;
   }
 
   /** Per evaluation: an indexable clause's node occurrences by node object. */
@@ -787,17 +796,12 @@ export class PreparedPattern {
     }
     // A value index pays once the nodes asked about have cost as much to index one by one as reading
     // every node's postings at once would (a batch over every user), not for a few nodes.
-    let work = this.prefillWork.get(c.as);
-    if (work === undefined && this.useValueIndexes) {
-      const choice = this.indexChoice(pc, this.spanBounds(pc));
-      work = { due: choice ? (this.eager ? 0 : choice.count) : Infinity, spent: 0 };
-      this.prefillWork.set(c.as, work);
-    }
-    const counts = work && work.spent >= work.due ? this.prefill(f, pc, fromSide) : undefined;
+    const pass = this.passOf(pc);
+    const counts = pass?.choice && (this.eager || pass.spent >= pass.choice.count) ? this.prefill(f, pc, fromSide, pass) : undefined;
     if (counts) {
       // The pass listed every node with enough occurrences; one with none has an empty list, and one
       // with too few to pass a threshold (rarely asked: the threshold prune counts) reads its edges below.
-      const node = this.canonical(pc, counts, bound);
+      const node = canonical(pass!, counts, bound);
       const listed = byRef.get(node);
       if (listed || !counts.has(node)) {
         const occ = listed ?? { times: [], edges: [], idx: [], ids: [] };
@@ -824,7 +828,7 @@ export class PreparedPattern {
       // Only the span this run's windows can reach (a day's hunt need not index a year).
       const end = span ? e.upperBound(span.hi) : e.size;
       const begin = span ? e.lowerBound(span.lo) : 0;
-      if (work) work.spent += 1 + end - begin;
+      if (pass) pass.spent += 1 + end - begin;
       occurrences: for (let i = begin; i < end; i++) {
         f.idx[pc.slot] = i;
         for (const t of pc.local) if (t(f) !== true) continue occurrences;
@@ -869,14 +873,14 @@ export class PreparedPattern {
    * A batch run asks an indexable clause about many nodes (every user's denied prompts): when a value
    * index answers one of its predicates selectively, one pass over the index counts every node's
    * occurrences in the clause's span and lists those of the nodes with enough of them to pass the
-   * clause's count thresholds (the others are pruned by their count). Returns the counts, or
-   * undefined when no index applies (then, and once done, the same for the rest of the run).
+   * clause's count thresholds (the others are pruned by their count). Returns the counts (once per
+   * run: later calls return the same), or undefined when no index qualifies or it cannot answer.
    */
-  private prefill(f: Frame, pc: PreparedClause, fromSide: boolean): ReadonlyMap<NodeRef, number> | undefined {
+  private prefill(f: Frame, pc: PreparedClause, fromSide: boolean, pass: IndexPass): ReadonlyMap<NodeRef, number> | undefined {
     const c = pc.c;
-    if (this.prefillTried.has(c.as)) return this.counts.get(c.as);
-    this.prefillTried.add(c.as);
-    const found = this.fromValueIndex(pc, this.spanBounds(pc));
+    if (pass.counts) return pass.counts;
+    if (!pass.choice) return undefined;
+    const found = this.view.occurrencesWhere(c.edge, pass.choice.test.prop, pass.choice.test.accept, this.spanBounds(pc));
     if (!found) return undefined;
     const freeKinds = this.freeKinds(pc, fromSide);
     // Predicates beyond the one the index answered need the occurrence itself.
@@ -903,7 +907,7 @@ export class PreparedPattern {
     }
     f.edges[pc.slot] = saved;
     f.idx[pc.slot] = savedIdx;
-    this.counts.set(c.as, counts);
+    pass.counts = counts;
     // Nodes below a threshold on this clause are dropped by its prune before anything lists them.
     let least = 0;
     for (const th of this.thresholdList) if (th.pc === pc) least = Math.max(least, th.need(f) ?? 0);
@@ -940,7 +944,7 @@ export class PreparedPattern {
   }
 
   /** Which of a clause's value tests fromValueIndex reads, and how many occurrences it returns (undefined: none qualifies). */
-  private indexChoice(pc: PreparedClause, b: TimeBounds): { test: ValueTest; count: number } | undefined {
+  private indexChoice(pc: PreparedClause, b: TimeBounds): IndexChoice | undefined {
     if (pc.valueTests.length === 0) return undefined;
     const kind = pc.c.edge;
     const span = this.view.timeSpan();
@@ -1268,12 +1272,9 @@ export class PreparedPattern {
     this.shortcuts = opts.shortcuts !== false;
     this.seeded = opts.seed !== undefined && this.shortcuts;
     this.useValueIndexes = this.shortcuts && !opts.seed && !opts.restrict && Object.keys(opts.prebound ?? {}).length === 0;
-    this.prefillWork = new Map();
+    this.passes = new Map();
     this.filterWindows = new Map();
     this.eager = opts.valueIndexes === 'eager';
-    this.counts = new Map();
-    this.prefillTried = new Set();
-    this.countedByKey = new Map();
     const params: Record<string, Value> = { ...p.params, ...(opts.params ?? {}), start: opts.start, end: opts.end };
     const f: Frame = {
       nodes: new Array(this.nodeSlot.size).fill(null),
@@ -1463,6 +1464,16 @@ export class PreparedPattern {
     if (p.group) return preGroupOnly ? pre : this.foldGroups(pre);
     return [...out.values()];
   }
+}
+
+/** The graph's own object for a node a value-index pass counted (a key endpoint hands out its own), else the node as given. */
+function canonical(pass: IndexPass, counts: ReadonlyMap<NodeRef, number>, node: NodeRef): NodeRef {
+  if (counts.has(node)) return node;
+  if (!pass.byKey) {
+    pass.byKey = new Map();
+    for (const n of counts.keys()) pass.byKey.set(`${n.kind}:${n.key}`, n);
+  }
+  return pass.byKey.get(`${node.kind}:${node.key}`) ?? node;
 }
 
 /**

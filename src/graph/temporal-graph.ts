@@ -143,8 +143,8 @@ export class TemporalGraph implements TemporalGraphView {
   private last = -Infinity;
   private droppedSinceCompaction = 0;
   private readonly mergeListeners: ((m: NodeMerge) => void)[] = [];
-  /** Value indexes per edge kind and property, made on first request (occurrencesWhere). */
-  private readonly valueIndexes = new Map<EdgeKind, Map<string, ValueIndex<TemporalEdge>>>();
+  /** Value indexes per edge kind and property (with the property's column), made on first request (occurrencesWhere). */
+  private readonly valueIndexes = new Map<EdgeKind, Map<string, { readonly column: number; readonly index: ValueIndex<TemporalEdge> }>>();
   /** Per edge kind and property: sampled values (to judge whether an index is worth building), and the kind's size then. */
   private readonly samples = new Map<string, { values: Scalar[]; at: number }>();
 
@@ -177,9 +177,9 @@ export class TemporalGraph implements TemporalGraphView {
       refreshSpan(edge);
       const indexes = this.valueIndexes.get(ef.kind);
       if (indexes)
-        for (const [prop, ix] of indexes) {
-          const v = edge.prop(i, prop);
-          if (v !== null) ix.add(v, ef.time, edge.eventId(i), edge);
+        for (const { column, index } of indexes.values()) {
+          const v = edge.propAt(i, column);
+          if (v !== null) index.add(v, ef.time, edge.eventId(i), edge);
         }
       this.occCount[ef.kind]++;
       if (ef.time < this.first) this.first = ef.time;
@@ -320,13 +320,13 @@ export class TemporalGraph implements TemporalGraphView {
     if (!Object.hasOwn(EDGE_KINDS[kind].props, prop) || accept(null)) return undefined;
     let byProp = this.valueIndexes.get(kind);
     if (!byProp) this.valueIndexes.set(kind, (byProp = new Map()));
-    let ix = byProp.get(prop);
-    if (!ix) {
+    let entry = byProp.get(prop);
+    if (!entry) {
       const groups = new Map<Scalar, { times: number[]; ids: string[]; refs: TemporalEdge[] }>();
-      const p = this.layouts[kind].index.get(prop)!;
+      const column = this.layouts[kind].index.get(prop)!;
       for (const e of this.edgesOfKind(kind) as TemporalEdge[])
         for (let i = 0; i < e.size; i++) {
-          const v = e.propAt(i, p);
+          const v = e.propAt(i, column);
           if (v === null) continue;
           let g = groups.get(v);
           if (!g) groups.set(v, (g = { times: [], ids: [], refs: [] }));
@@ -334,10 +334,10 @@ export class TemporalGraph implements TemporalGraphView {
           g.ids.push(e.eventId(i));
           g.refs.push(e);
         }
-      ix = ValueIndex.fromGroups(groups);
-      byProp.set(prop, ix);
+      entry = { column, index: ValueIndex.fromGroups(groups) };
+      byProp.set(prop, entry);
     }
-    return ix;
+    return entry.index;
   }
 
   /**
@@ -390,7 +390,7 @@ export class TemporalGraph implements TemporalGraphView {
           s.outSpan = s.inSpan = null;
           if (s.seen < t) this.dropNode(kind, s);
         }
-    for (const byProp of this.valueIndexes.values()) for (const ix of byProp.values()) ix.dropBefore(t);
+    for (const byProp of this.valueIndexes.values()) for (const { index } of byProp.values()) index.dropBefore(t);
     this.first = first;
     this.last = last;
     this.droppedSinceCompaction += dropped;
@@ -536,22 +536,8 @@ export class TemporalGraph implements TemporalGraphView {
   /** Merge node n into m: move its edges (occurrences stay sorted), fill m's gaps from its props, take its names. */
   private absorb(n: NodeState, m: NodeState): void {
     const kind = n.ref.kind;
-    for (const list of n.out ? [...n.out] : [])
-      for (const e of list ? [...list] : []) {
-        const target = this.ensureEdge(e.kind, m, e.dst === n ? m : e.dst);
-        target.absorb(e);
-        refreshSpan(target);
-        e.movedTo = target;
-        this.removeEdge(e);
-      }
-    for (const list of n.in ? [...n.in] : [])
-      for (const e of list ? [...list] : []) {
-        const target = this.ensureEdge(e.kind, e.src, m);
-        target.absorb(e);
-        refreshSpan(target);
-        e.movedTo = target;
-        this.removeEdge(e);
-      }
+    for (const list of n.out ? [...n.out] : []) for (const e of list ? [...list] : []) this.moveEdge(e, this.ensureEdge(e.kind, m, e.dst === n ? m : e.dst));
+    for (const list of n.in ? [...n.in] : []) for (const e of list ? [...list] : []) this.moveEdge(e, this.ensureEdge(e.kind, e.src, m));
     fillProps(m.props, n.props);
     for (const a of [n.ref.key, ...(n.aliases ?? [])]) {
       this.aliases.set(kind, a, m.ref.key);
@@ -585,6 +571,14 @@ export class TemporalGraph implements TemporalGraphView {
     e.inPos = addTo((dst.in ??= []), dst, 'in', KIND_INDEX[kind], e);
     this.edgeCount[kind]++;
     return e;
+  }
+
+  /** Moves an edge's occurrences into another (entity resolution) and unlinks it; its value index postings forward there. */
+  private moveEdge(e: TemporalEdge, target: TemporalEdge): void {
+    target.absorb(e);
+    refreshSpan(target);
+    e.movedTo = target;
+    this.removeEdge(e);
   }
 
   /** Unlink an edge whose occurrences were moved elsewhere. */

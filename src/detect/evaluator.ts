@@ -111,6 +111,11 @@ interface PreparedClause {
   readonly indexable: boolean;
 }
 
+/** A new, empty list of a node's occurrences (each node's own: its feasible times are cached on it). */
+function noOccurrences(): NodeOccurrences {
+  return { times: [], edges: [], idx: [], ids: [] };
+}
+
 /** A local predicate on one occurrence property, as a test of the value (memoised per value). */
 interface ValueTest {
   readonly prop: string;
@@ -804,7 +809,7 @@ export class PreparedPattern {
       const node = canonical(pass!, counts, bound);
       const listed = byRef.get(node);
       if (listed || !counts.has(node)) {
-        const occ = listed ?? { times: [], edges: [], idx: [], ids: [] };
+        const occ = listed ?? noOccurrences();
         byRef.set(bound, occ);
         return occ;
       }
@@ -922,7 +927,7 @@ export class PreparedPattern {
       if (!occ) {
         // A node listed one by one before keeps that list (it is complete).
         if (byRef.has(node) || (this.nodeIndex.size > 0 && this.nodeIndex.has(`${c.as}|${node.kind}:${node.key}`))) continue;
-        lists.set(node, (occ = { times: [], edges: [], idx: [], ids: [] }));
+        lists.set(node, (occ = noOccurrences()));
       }
       (occ.times as number[]).push(found.times[k]!);
       (occ.edges as EdgeHandle[]).push(e);
@@ -1487,6 +1492,7 @@ function collapseKey(pc: PreparedClause, f: Frame): string {
     const v = normaliseEmpty(by[0]!(f));
     if (typeof v === 'string') return `s${v}`;
     if (typeof v === 'number') return `n${v}`;
+    return `j${stableJson([v])}`;
   }
   return `j${stableJson(by.map((g) => normaliseEmpty(g(f))))}`;
 }

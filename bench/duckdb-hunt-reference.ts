@@ -97,7 +97,7 @@ const QUERIES: Readonly<Record<string, (start: number, end: number) => string>> 
       AND (regexp_matches(si.rdesc, ${MFA_TERMS}) OR TRY_CAST(si.rt AS BIGINT) IN (50074, 50076, 50079, 50072, 53004, 500121))`,
 };
 
-/** Loaded reference tables; `time` runs one detector's query and returns its rows, or undefined when it has none. */
+/** Loaded reference tables; `run` runs one detector's query and returns how many rows it gave, or undefined when the detector has no query. */
 export interface DuckDbReference {
   run(detector: string, start: number, end: number): Promise<number | undefined>;
   close(): void;

@@ -4,7 +4,7 @@
  * Options: signIns, users, streamed (0 skips streaming), detectors=id,id (default all),
  * runs (batch runs per cell, default 5), span=all|day (default both), slowest=N (each detector's N
  * slowest streamed events, to see what makes the tail), profile=FILE and profileBatch=FILE (CPU profiles
- * of the streaming loop and of the batch runs alone).
+ * of the streaming loop and of the batch runs alone), duckdb=0 (skips the DuckDB reference).
  *
  * Builds a temporal graph from generated sign-ins (seeded, so every run builds
  * the same graph) plus the other tables the detectors read: MFA changes, device
@@ -12,8 +12,10 @@
  * mixed in (MFA fatigue bursts, password sprays, risky sessions followed by
  * device registrations, registrations from unseen IPs) so detectors have work.
  *
- * Prints, per detector, the batch time (median of 5 runs) over the whole span
- * and over its last day, and the streaming latency per event (p50, p99, max)
+ * Prints, per detector, the batch time (median of `runs`, and the first run, which builds the value
+ * indexes it reads) over the whole span and over its last day, beside the same hunt as DuckDB SQL over
+ * the same events (bench/duckdb-hunt-reference.ts: its time, rows and ratio), and the streaming latency
+ * per event (p50, p99, max)
  * for the last `streamed` events fed one at a time through TemporalGraph.apply
  * and StreamingEngine.apply on top of the graph of all earlier events. Figures
  * only; no assertions on speed.

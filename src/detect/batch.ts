@@ -29,10 +29,25 @@ export function sortDetections(p: CompiledPattern, ds: Detection[]): Detection[]
   });
 }
 
+/**
+ * Prepared patterns per graph view, like a database's prepared statements: compiled once, so each
+ * hunt reuses the compiled expressions and their answers per value (and the value indexes' answers
+ * to them, which are kept per test function). A run resets everything else it keeps.
+ */
+const preparedByView = new WeakMap<TemporalGraphView, WeakMap<CompiledPattern, PreparedPattern>>();
+
+/** The pattern prepared for a view, made on first use. */
+function preparedFor(p: CompiledPattern, view: TemporalGraphView): PreparedPattern {
+  let byPattern = preparedByView.get(view);
+  if (!byPattern) preparedByView.set(view, (byPattern = new WeakMap()));
+  let prepared = byPattern.get(p);
+  if (!prepared) byPattern.set(p, (prepared = new PreparedPattern(p, view)));
+  return prepared;
+}
+
 /** Runs one detector in batch and returns its detections, sorted. */
 export function runDetector(p: CompiledPattern, view: TemporalGraphView, opts: HuntOptions): Detection[] {
-  const prepared = new PreparedPattern(p, view);
-  return sortDetections(p, prepared.evaluate(opts));
+  return sortDetections(p, preparedFor(p, view).evaluate(opts));
 }
 
 /** Runs one detector in batch and returns its output rows (times as ISO 8601). */

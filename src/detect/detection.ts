@@ -41,9 +41,12 @@ export interface Detection {
 
 /** Distinct entities in (kind, key) order, whatever order the bindings named them in (two variables may bind one node). */
 export function sortEntities(nodes: Iterable<NodeRef>): NodeRef[] {
-  const distinct = new Map<string, NodeRef>();
-  for (const n of nodes) distinct.set(`${n.kind}:${n.key}`, n);
-  return [...distinct.values()].sort((a, b) => (a.kind !== b.kind ? (a.kind < b.kind ? -1 : 1) : a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  // Sorted, then equal neighbours dropped: no key text per node (a batch run sorts every row's few entities).
+  const sorted = [...nodes].sort((a, b) => (a.kind !== b.kind ? (a.kind < b.kind ? -1 : 1) : a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  let n = 0;
+  for (const x of sorted) if (n === 0 || x.kind !== sorted[n - 1]!.kind || x.key !== sorted[n - 1]!.key) sorted[n++] = x;
+  sorted.length = n;
+  return sorted;
 }
 
 /** Stable JSON: object keys sorted, so equal values always give equal text. */

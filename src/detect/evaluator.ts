@@ -10,7 +10,7 @@ import type { NodeRef } from '../graph/facts.js';
 import type { EdgeHandle, IndexedOccurrences, TemporalGraphView, TimeBounds } from '../graph/graph-view.js';
 import { orderByTimeThenId } from '../graph/value-index.js';
 import { canonicalKey } from '../graph/node-keys.js';
-import { EDGE_KINDS, type NodeKind } from '../graph/schema.js';
+import { EDGE_KINDS, edgePropPosition, type NodeKind } from '../graph/schema.js';
 import { createAccumulator, distinctKey, type Accumulator } from './aggregates.js';
 import type { CompiledClause, CompiledPattern } from './compile.js';
 import { AGGREGATE_EVIDENCE_CAP, detectionId, EVIDENCE_CAP, sortEntities, stableJson, stableJsonOfKeys, type Detection, type Evidence } from './detection.js';
@@ -220,10 +220,18 @@ export class PreparedPattern {
   private eager = false;
   /** Per evaluation and indexable clause: how a value-index pass serves it (see IndexPass). */
   private passes = new Map<string, IndexPass>();
+  /**
+   * Indexable clauses whose value-index pass ran in an earlier run of this prepared pattern: batch
+   * hunts repeat, so the next run reads the index at once instead of first visiting nodes one by
+   * one until they cost as much (which doubles the work when the pass comes anyway).
+   */
+  private readonly passPaid = new Set<string>();
   /** The frame occurrenceFrame hands out, and the parameters it was made with. */
   private occFrame: { params: Readonly<Record<string, Value>> | undefined; f: Frame } | null = null;
   /** Node variables bound by match clauses (the row's entities). */
   readonly outerNodeVars: readonly string[];
+  /** Their slots in a frame. */
+  private readonly outerSlots: readonly number[];
 
   constructor(p: CompiledPattern, view: TemporalGraphView) {
     this.p = p;
@@ -236,6 +244,7 @@ export class PreparedPattern {
     const outer = new Set<string>();
     for (const c of p.match) for (const e of [c.from, c.to]) if (e.var) outer.add(e.var);
     this.outerNodeVars = [...outer];
+    this.outerSlots = this.outerNodeVars.map((v) => this.nodeSlot.get(v)!);
 
     const aggVars = new Set(p.aggregate.map((c) => c.as));
     const needsOf = (e: Expr): Set<string> => this.needs(e);
@@ -261,12 +270,12 @@ export class PreparedPattern {
         },
       });
     }
-    this.projectors = p.group ? [] : p.project.map((c) => ({ name: c.name, get: compileExpr(c.expr, scope) }));
-    this.groupBy = p.group ? p.group.by.map((c) => ({ name: c.name, get: compileExpr(c.expr, scope) })) : [];
+    this.projectors = p.group ? [] : p.project.map((c) => ({ name: c.name, get: this.compileMemo(c.expr, scope) }));
+    this.groupBy = p.group ? p.group.by.map((c) => ({ name: c.name, get: this.compileMemo(c.expr, scope) })) : [];
     this.groupAggs = p.group
       ? p.group.aggregate.map((c) => ({
           name: c.name,
-          arg: c.spec.arg ? compileExpr(c.spec.arg, scope) : null,
+          arg: c.spec.arg ? this.compileMemo(c.spec.arg, scope) : null,
           make: () => createAccumulator(c.spec),
         }))
       : [];
@@ -289,6 +298,8 @@ export class PreparedPattern {
   private scope(): Scope<Frame> {
     const view = this.view;
     const aggregateNames = new Map(this.p.aggregate.map((c) => [c.as, new Set(c.compute.map((x) => x.name))]));
+    const p = this.p;
+    const edgeKinds = new Map([...p.match, ...p.exists, ...p.absent, ...p.aggregate].map((c) => [c.as, c.edge]));
     return {
       prop: (variable, prop) => {
         const occ = this.occSlot.get(variable);
@@ -297,7 +308,9 @@ export class PreparedPattern {
           if (computed?.has(prop)) return (f) => f.aggs[occ]?.[prop] ?? null;
           if (prop === 'time') return (f) => f.edges[occ]!.time(f.idx[occ]!);
           if (prop === 'eventId') return (f) => f.edges[occ]!.eventId(f.idx[occ]!);
-          return (f) => f.edges[occ]!.prop(f.idx[occ]!, prop);
+          // A clause binds edges of its own kind only: the property's column position is known now.
+          const at = edgePropPosition(edgeKinds.get(variable)!, prop);
+          return at < 0 ? () => null : (f) => f.edges[occ]!.propAt(f.idx[occ]!, at);
         }
         const node = this.nodeSlot.get(variable);
         if (node === undefined) throw new IdgraphError('INVALID_DETECTOR', `unknown variable ${variable}`);
@@ -312,13 +325,60 @@ export class PreparedPattern {
   }
 
   /**
+   * An expression that reads one occurrence property and nothing else (no parameter, time or event
+   * id), as that property and a function of its value, memoised per value: log columns repeat
+   * (tables, result types, apps, UPNs), so most calls are one map lookup and allocate nothing.
+   * Null when the expression reads more.
+   */
+  private valueFunction(e: Expr): { variable: string; prop: string; of: (v: Value) => Value } | null {
+    let variable: string | undefined;
+    let prop: string | undefined;
+    let other = false;
+    walkExpr(e, (x) => {
+      if (x.type === 'prop') {
+        const computed = this.p.aggregate.some((c) => c.as === x.variable && c.compute.some((k) => k.name === x.prop));
+        if (!this.occSlot.has(x.variable) || computed || x.prop === 'time' || x.prop === 'eventId') other = true;
+        else if (variable === undefined) [variable, prop] = [x.variable, x.prop];
+        else if (variable !== x.variable || prop !== x.prop) other = true;
+      } else if (x.type === 'param' || x.type === 'column') other = true;
+    });
+    if (other || variable === undefined || prop === undefined) return null;
+    const fn = compileExpr<Value>(e, { prop: () => (v) => v, param: () => () => null, column: () => () => null });
+    const memo = new Map<Value, Value>();
+    const of = (v: Value): Value => {
+      let r = memo.get(v);
+      if (r === undefined) {
+        r = fn(v);
+        // Only text, numbers, booleans and null: a shared array or object could be changed by a caller.
+        if (memo.size < 65_536 && (r === null || typeof r !== 'object')) memo.set(v, r);
+      }
+      return r;
+    };
+    return { variable, prop, of };
+  }
+
+  /** Compiles an expression; one of a single occurrence property (`lower(ok.upn)`) is memoised per value (valueFunction). */
+  private compileMemo(e: Expr, scope: Scope<Frame>): Getter<Frame> {
+    const vf = e.type === 'prop' ? null : this.valueFunction(e);
+    if (!vf) return compileExpr(e, scope);
+    const read = scope.prop(vf.variable, vf.prop);
+    return (f) => vf.of(read(f));
+  }
+
+  /**
    * Compiles a per-occurrence predicate. When it reads a single occurrence property and no
-   * parameter, its result is memoised per distinct value: log columns repeat (tables, result
-   * types, apps), so most tests become one map lookup. An `and`, `or` or `not` over several
-   * properties is compiled branch by branch, so each branch on one property is memoised so.
+   * parameter, its result is memoised per distinct value (valueFunction). An `and`, `or` or `not`
+   * over several properties is compiled branch by branch, so each branch on one property is memoised so.
    * Value tests (what a value index can answer) are the memoised predicates at the top only.
    */
   private compileLocal(own: string, e: Expr, scope: Scope<Frame>, valueTests: ValueTest[] | null): Getter<Frame> {
+    const vf = this.valueFunction(e);
+    if (vf && vf.variable === own) {
+      const accept = (v: Value): boolean => vf.of(v) === true;
+      valueTests?.push({ prop: vf.prop, accept });
+      const read = scope.prop(own, vf.prop);
+      return (f) => accept(read(f));
+    }
     const props = new Set<string>();
     let other = false;
     walkExpr(e, (x) => {
@@ -335,20 +395,7 @@ export class PreparedPattern {
       const a = this.compileLocal(own, e.arg, scope, null);
       return (f) => a(f) !== true;
     }
-    if (other || props.size !== 1) return compileExpr(e, scope);
-    const read = scope.prop(own, [...props][0]!);
-    const test = compileExpr<Value>(e, { prop: () => (v) => v, param: () => () => null, column: () => () => null });
-    const memo = new Map<Value, boolean>();
-    const accept = (v: Value): boolean => {
-      let r = memo.get(v);
-      if (r === undefined) {
-        r = test(v) === true;
-        if (memo.size < 65_536) memo.set(v, r);
-      }
-      return r;
-    };
-    valueTests?.push({ prop: [...props][0]!, accept });
-    return (f) => accept(read(f));
+    return compileExpr(e, scope);
   }
 
   private prepareClause(c: CompiledClause, scope: Scope<Frame>): PreparedClause {
@@ -383,10 +430,10 @@ export class PreparedPattern {
       cross: c.cross.map((e) => compileExpr(e, scope)),
       windowFrom: c.window?.from ? compileExpr(c.window.from, scope) : null,
       windowTo: c.window?.to ? compileExpr(c.window.to, scope) : null,
-      collapse: c.collapse ? c.collapse.map((e) => compileExpr(e, scope)) : null,
+      collapse: c.collapse ? c.collapse.map((e) => this.compileMemo(e, scope)) : null,
       compute: c.compute.map((x) => ({
         name: x.name,
-        arg: x.spec.arg ? compileExpr(x.spec.arg, scope) : null,
+        arg: x.spec.arg ? this.compileMemo(x.spec.arg, scope) : null,
         make: () => createAccumulator(x.spec),
       })),
       binds,
@@ -719,8 +766,7 @@ export class PreparedPattern {
         f.nodes[toSlot] = e.to;
         f.edges[slot] = e;
         f.idx[slot] = i;
-        if (!pc.local.every((t) => t(f) === true)) continue;
-        if (withCross && !pc.cross.every((t) => t(f) === true)) continue;
+        if (!passesAll(pc.local, f) || (withCross && !passesAll(pc.cross, f))) continue;
         if (visit() === false) return true;
       }
     } finally {
@@ -802,7 +848,8 @@ export class PreparedPattern {
     // A value index pays once the nodes asked about have cost as much to index one by one as reading
     // every node's postings at once would (a batch over every user), not for a few nodes.
     const pass = this.passOf(pc);
-    const counts = pass?.choice && (this.eager || pass.spent >= pass.choice.count) ? this.prefill(f, pc, fromSide, pass) : undefined;
+    const due = pass?.choice && (this.eager || this.passPaid.has(c.as) || pass.spent >= pass.choice.count);
+    const counts = due ? this.prefill(f, pc, fromSide, pass!) : undefined;
     if (counts) {
       // The pass listed every node with enough occurrences; one with none has an empty list, and one
       // with too few to pass a threshold (rarely asked: the threshold prune counts) reads its edges below.
@@ -904,7 +951,7 @@ export class PreparedPattern {
         if (i < 0) continue;
         f.edges[pc.slot] = e;
         f.idx[pc.slot] = i;
-        if (!pc.local.every((t) => t(f) === true)) continue;
+        if (!passesAll(pc.local, f)) continue;
       }
       kept[k] = 1;
       const node = fromSide ? e.from : e.to;
@@ -913,6 +960,7 @@ export class PreparedPattern {
     f.edges[pc.slot] = saved;
     f.idx[pc.slot] = savedIdx;
     pass.counts = counts;
+    this.passPaid.add(c.as);
     // Nodes below a threshold on this clause are dropped by its prune before anything lists them.
     let least = 0;
     for (const th of this.thresholdList) if (th.pc === pc) least = Math.max(least, th.need(f) ?? 0);
@@ -1170,7 +1218,7 @@ export class PreparedPattern {
     const pc = this.clauses.get(clause);
     if (!pc || !pc.collapse || !pc.c.collapse || pc.c.collapse.some((e) => [...exprVariables(e)].some((v) => v !== clause))) return null;
     const f = this.occurrenceFrame(pc, edge, index, params);
-    const keyOf = (): string => collapseKey(pc, f);
+    const keyOf = (): string | number => collapseKey(pc, f);
     const key = keyOf();
     const t = edge.time(index);
     const id = edge.eventId(index);
@@ -1372,9 +1420,7 @@ export class PreparedPattern {
         first = Math.min(first, e.time(i));
         matched.push({ clause: pc.c.as, role: 'match', edge: pc.c.edge, eventIds: [e.eventId(i)] });
       }
-      const entities = this.outerNodeVars.map((v) => f.nodes[this.nodeSlot.get(v)!]!);
-      const bindings: Record<string, NodeRef> = {};
-      this.outerNodeVars.forEach((v, k) => (bindings[v] = entities[k]!));
+      const entities = this.outerSlots.map((slot) => f.nodes[slot]!);
 
       if (p.group) {
         const keyRow: Record<string, Value> = {};
@@ -1397,7 +1443,9 @@ export class PreparedPattern {
       const id = detectionId(p.id, this.rowKey(row));
       const prev = out.get(id);
       if (!prev) {
-        out.set(id, { detector: p.id, id, row, time, firstTime: first, entities: sortEntities(entities), bindings, evidence: [...matched, ...extra] });
+        const bindings: Record<string, NodeRef> = {};
+        this.outerNodeVars.forEach((v, k) => (bindings[v] = entities[k]!));
+        out.set(id, { detector: p.id, id, row, time, firstTime: first, entities: sortEntities(entities), bindings, evidence: extra.length ? [...matched, ...extra] : matched });
       } else {
         out.set(id, mergeDetections(prev, { ...prev, time, firstTime: first, entities, evidence: [...matched, ...extra] }));
       }
@@ -1429,7 +1477,7 @@ export class PreparedPattern {
         return;
       }
       // Collapse: keep the earliest occurrence per key, then bind each kept one.
-      const kept = new Map<string, { edge: EdgeHandle; index: number; from: NodeRef | null; to: NodeRef | null }>();
+      const kept = new Map<string | number, { edge: EdgeHandle; index: number; from: NodeRef | null; to: NodeRef | null }>();
       this.forEachOccurrence(
         f,
         pc,
@@ -1482,19 +1530,25 @@ function canonical(pass: IndexPass, counts: ReadonlyMap<NodeRef, number>, node: 
 }
 
 /**
- * The key a collapsed clause keeps one occurrence per: its collapse values' stable JSON, or for the
- * usual single text or number (an IP, a role) that value tagged with its type, which is as unique and
- * costs no array or JSON per occurrence.
+ * The key a collapsed clause keeps one occurrence per. The usual single value (an IP, a role) is its
+ * own key, costing nothing per occurrence: a number, or text not starting with NUL. Anything else is
+ * its stable JSON behind a NUL tag, which no untagged key starts with.
  */
-function collapseKey(pc: PreparedClause, f: Frame): string {
+function collapseKey(pc: PreparedClause, f: Frame): string | number {
   const by = pc.collapse!;
   if (by.length === 1) {
     const v = normaliseEmpty(by[0]!(f));
-    if (typeof v === 'string') return `s${v}`;
-    if (typeof v === 'number') return `n${v}`;
-    return `j${stableJson([v])}`;
+    if (typeof v === 'number') return v;
+    if (typeof v === 'string') return v.charCodeAt(0) === 0 ? `\u0000s${v}` : v;
+    return `\u0000j${stableJson([v])}`;
   }
-  return `j${stableJson(by.map((g) => normaliseEmpty(g(f))))}`;
+  return `\u0000j${stableJson(by.map((g) => normaliseEmpty(g(f))))}`;
+}
+
+/** Whether every test passes (a loop: no closure per call on the hot paths). */
+function passesAll(tests: readonly Getter<Frame>[], f: Frame): boolean {
+  for (let k = 0; k < tests.length; k++) if (tests[k]!(f) !== true) return false;
+  return true;
 }
 
 /** A variable's allowed node kinds when some kind an edge end can have is not among them; else undefined. */

@@ -23,6 +23,8 @@ export interface EdgeHandle {
   eventId(i: number): string;
   /** Property of occurrence i; null when absent. */
   prop(i: number, name: string): Scalar;
+  /** Property of occurrence i by its position (edgePropPosition: no name lookup on a hot path); null when absent. */
+  propAt(i: number, position: number): Scalar;
   /** Index of the first occurrence with time >= t (size when none). */
   lowerBound(t: number): number;
   /** Index of the first occurrence with time > t (size when none). */

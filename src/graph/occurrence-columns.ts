@@ -113,7 +113,7 @@ export class OccurrenceColumns {
     return null;
   }
 
-  /** Property of occurrence i by the layout's property index; null when absent. */
+  /** Property of occurrence i by the layout's property index (the kind's declared property order); null when absent. */
   propAt(i: number, p: number): Scalar {
     const r = this.raw?.[p];
     if (r) return r[i] ?? null;

@@ -240,6 +240,13 @@ export function edgePropSpec(kind: EdgeKind, prop: string): PropSpec | undefined
   return Object.hasOwn(props, prop) ? props[prop] : undefined;
 }
 
+const PROP_POSITIONS = new Map<EdgeKind, ReadonlyMap<string, number>>(EDGE_KIND_NAMES.map((k) => [k, new Map(Object.keys(EDGE_KINDS[k].props).map((name, i) => [name, i]))]));
+
+/** A property's position among its edge kind's properties (their declared order, which the occurrence columns keep), or -1. */
+export function edgePropPosition(kind: EdgeKind, prop: string): number {
+  return PROP_POSITIONS.get(kind)?.get(prop) ?? -1;
+}
+
 /** Whether a node kind has the named property (`key` is every node's). */
 export function nodeHasProp(kind: NodeKind, prop: string): boolean {
   return prop === 'key' || Object.hasOwn(NODE_KINDS[kind].props, prop);

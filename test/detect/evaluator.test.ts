@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { huntRows, runDetector } from '../../src/detect/batch.js';
-import { loadCatalog } from '../../src/detect/catalog.js';
+import { loadCatalog, loadDetectorDocument } from '../../src/detect/catalog.js';
 import { StreamingEngine } from '../../src/detect/streaming.js';
 import { formatRow } from '../../src/detect/detection.js';
 import { TemporalGraph } from '../../src/graph/temporal-graph.js';
@@ -139,5 +139,37 @@ describe('detection entities', () => {
       expect(keys).toEqual([...new Set(keys)].sort());
       expect(keys).toContain('User:ann@contoso.com');
     }
+  });
+});
+
+describe('collapse keys', () => {
+  // A single text or number is its own key; anything else is tagged JSON. Text that looks like a tag must not meet it.
+  const collapsing = loadDetectorDocument(
+    {
+      id: 'collapse-by-expression',
+      name: 'collapse by an expression',
+      description: 'the earliest sign-in per value of an expression that is sometimes true, sometimes text',
+      severity: 'low',
+      tactics: ['InitialAccess'],
+      techniques: ['T1078'],
+      tables: ['SigninLogs'],
+      pattern: {
+        match: [{ as: 's', edge: 'SIGNED_IN', from: 'user', to: 'ip', collapse: { by: ["iff(s.app == 'x', true, s.app)"] } }],
+        project: { App: 's.app', T: 's.time' },
+      },
+    },
+    'collapse-by-expression.yaml',
+  ).pattern;
+  const events = [
+    signIn('a@contoso.com', '10.0.0.1', '2026-10-01T08:00:00Z', { app: 'x' }),
+    signIn('a@contoso.com', '10.0.0.1', '2026-10-01T09:00:00Z', { app: '\u0000j[true]' }),
+    signIn('a@contoso.com', '10.0.0.1', '2026-10-01T10:00:00Z', { app: '42' }),
+    signIn('a@contoso.com', '10.0.0.1', '2026-10-01T11:00:00Z', { app: 'x' }),
+  ];
+
+  it('keeps one occurrence per distinct value, text never taken for a tagged or numeric key', () => {
+    const rows = huntRows(collapsing, graphOf(events), { start: -Infinity, end: Infinity });
+    expect(rows.map((r) => r['App']).sort()).toEqual(['\u0000j[true]', '42', 'x']);
+    expect(rows.find((r) => r['App'] === 'x')!['T']).toBe('2026-10-01T08:00:00.000Z');
   });
 });

@@ -70,7 +70,7 @@ export interface TemporalGraphView {
   inEdgesActive(ref: NodeRef, kind: EdgeKind, lo: number, hi: number): readonly EdgeHandle[];
   /** The edge of a kind between two nodes, if any. */
   edge(kind: EdgeKind, from: NodeRef, to: NodeRef): EdgeHandle | undefined;
-  /** Every edge of a kind. */
+  /** Every edge of a kind (the graph's own list: read it before the graph changes). */
   edgesOfKind(kind: EdgeKind): readonly EdgeHandle[];
   /** Earliest and latest occurrence time in the graph, or null when empty. */
   timeSpan(): { first: number; last: number } | null;

@@ -104,6 +104,8 @@ class TemporalEdge extends OccurrenceColumns implements EdgeHandle {
   /** Positions in src.out and dst.in lists of its kind (their spans are kept at the same place). */
   outPos = -1;
   inPos = -1;
+  /** Position in the graph's list of edges of its kind. */
+  kindPos = -1;
   /** Set when entity resolution moved this edge's occurrences into another: value index postings follow it. */
   movedTo: TemporalEdge | null = null;
 
@@ -137,7 +139,8 @@ export class TemporalGraph implements TemporalGraphView {
   private readonly layouts: Record<EdgeKind, ColumnLayout>;
   private readonly nodes = new Map<NodeKind, Map<string, NodeState>>();
   private readonly aliases = new AliasIndex();
-  private readonly edgeCount = {} as Record<EdgeKind, number>;
+  /** Every edge of each kind (its position kept on the edge), so a clause with both ends free reads them without visiting every node. */
+  private readonly kindEdges = {} as Record<EdgeKind, TemporalEdge[]>;
   private readonly occCount = {} as Record<EdgeKind, number>;
   private first = Infinity;
   private last = -Infinity;
@@ -153,7 +156,7 @@ export class TemporalGraph implements TemporalGraphView {
     const layouts = {} as Record<EdgeKind, ColumnLayout>;
     for (const k of EDGE_KIND_NAMES) {
       layouts[k] = new ColumnLayout(k, this.values);
-      this.edgeCount[k] = 0;
+      this.kindEdges[k] = [];
       this.occCount[k] = 0;
     }
     this.layouts = layouts;
@@ -246,14 +249,7 @@ export class TemporalGraph implements TemporalGraphView {
   }
 
   edgesOfKind(kind: EdgeKind): readonly EdgeHandle[] {
-    // An array, not a generator: a batch run over every edge of a kind pays per edge otherwise.
-    const out: EdgeHandle[] = [];
-    for (const fromKind of EDGE_KINDS[kind].from as readonly NodeKind[])
-      for (const s of this.kindMap(fromKind).values()) {
-        const list = s.out?.[KIND_INDEX[kind]];
-        if (list) for (let i = 0; i < list.length; i++) out.push(list[i]!);
-      }
-    return out;
+    return this.kindEdges[kind];
   }
 
   timeSpan(): { first: number; last: number } | null {
@@ -363,7 +359,7 @@ export class TemporalGraph implements TemporalGraphView {
             if (e.size === 0) {
               dead.add(e);
               this.graph.dropEdge(e.gkey);
-              this.edgeCount[kind]--;
+              this.unlistKind(e);
               continue;
             }
             if (e.time(0) < first) first = e.time(0);
@@ -414,10 +410,11 @@ export class TemporalGraph implements TemporalGraphView {
       totalNodes += m.size;
     }
     let totalEdges = 0;
-    for (const k of EDGE_KIND_NAMES) totalEdges += this.edgeCount[k];
+    const edges = {} as Record<EdgeKind, number>;
+    for (const k of EDGE_KIND_NAMES) totalEdges += edges[k] = this.kindEdges[k].length;
     return {
       nodes,
-      edges: { ...this.edgeCount },
+      edges,
       occurrences: { ...this.occCount },
       totalNodes,
       totalEdges,
@@ -569,7 +566,7 @@ export class TemporalGraph implements TemporalGraphView {
     this.graph.addDirectedEdgeWithKey(gk, src.gkey, dst.gkey, { kind, edge: e });
     e.outPos = addTo((src.out ??= []), src, 'out', KIND_INDEX[kind], e);
     e.inPos = addTo((dst.in ??= []), dst, 'in', KIND_INDEX[kind], e);
-    this.edgeCount[kind]++;
+    e.kindPos = this.kindEdges[kind].push(e) - 1;
     return e;
   }
 
@@ -586,7 +583,18 @@ export class TemporalGraph implements TemporalGraphView {
     this.graph.dropEdge(e.gkey);
     unlist(e.src, 'out', KIND_INDEX[e.kind], e);
     unlist(e.dst, 'in', KIND_INDEX[e.kind], e);
-    this.edgeCount[e.kind]--;
+    this.unlistKind(e);
+  }
+
+  /** Takes an edge out of its kind's list (the last one fills its place). */
+  private unlistKind(e: TemporalEdge): void {
+    const list = this.kindEdges[e.kind];
+    const last = list.pop()!;
+    if (last !== e) {
+      list[e.kindPos] = last;
+      last.kindPos = e.kindPos;
+    }
+    e.kindPos = -1;
   }
 
   /** Whether the occurrence an edge fact describes is already stored (the event was applied). */

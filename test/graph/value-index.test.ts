@@ -60,6 +60,12 @@ describe('TemporalGraph.occurrencesWhere', () => {
             g.apply(signIn(`e${i}`, e.time, e.byOid ? oid : upn, `10.0.0.${e.ip}`, { aliases: e.byOid || e.alias > 0 ? [] : [oid], props }));
           });
           if (cut !== null) g.removeBefore(cut);
+          // The kind's edge list, kept through merges and drops, holds exactly the edges its nodes hold.
+          const pair = (e: { from: { key: string }; to: { key: string } }): string => `${e.from.key}>${e.to.key}`;
+          const listed = g.edgesOfKind('SIGNED_IN').map(pair);
+          const viaNodes = [...g.nodesOfKind('User')].flatMap((u) => g.outEdges(u, 'SIGNED_IN').map(pair));
+          expect([...listed].sort()).toEqual([...viaNodes].sort());
+          expect(new Set(listed).size).toBe(listed.length);
           for (const accept of accepts) {
             const expected: { t: number; id: string; from: string; to: string }[] = [];
             for (const e of g.edgesOfKind('SIGNED_IN'))

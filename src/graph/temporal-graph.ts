@@ -95,6 +95,8 @@ interface NodeState {
    */
   outSpan: Spans;
   inSpan: Spans;
+  /** Per edge kind index: the node's out-edges by their other end, so finding the edge of an event costs no key text. */
+  outTo: (Map<NodeState, TemporalEdge> | undefined)[] | null;
 }
 
 type Spans = (number[] | undefined)[] | null;
@@ -359,7 +361,7 @@ export class TemporalGraph implements TemporalGraphView {
             if (e.size === 0) {
               dead.add(e);
               this.graph.dropEdge(e.gkey);
-              this.unlistKind(e);
+              this.unindexEdge(e);
               continue;
             }
             if (e.time(0) < first) first = e.time(0);
@@ -384,6 +386,7 @@ export class TemporalGraph implements TemporalGraphView {
         if (isEmptyLists(s.out) && isEmptyLists(s.in)) {
           s.out = s.in = null;
           s.outSpan = s.inSpan = null;
+          s.outTo = null;
           if (s.seen < t) this.dropNode(kind, s);
         }
     for (const byProp of this.valueIndexes.values()) for (const { index } of byProp.values()) index.dropBefore(t);
@@ -506,7 +509,7 @@ export class TemporalGraph implements TemporalGraphView {
       key = ownString(key);
       const ref: NodeRef = Object.freeze({ kind, key });
       const gkey = `${kind}:${key}`;
-      s = { ref, gkey, props: { key }, aliases: null, seen: time, out: null, in: null, outSpan: null, inSpan: null };
+      s = { ref, gkey, props: { key }, aliases: null, seen: time, out: null, in: null, outSpan: null, inSpan: null, outTo: null };
       this.kindMap(kind).set(key, s);
       this.graph.addNode(gkey, { kind, key, props: s.props });
     } else if (time > s.seen) s.seen = time;
@@ -554,8 +557,7 @@ export class TemporalGraph implements TemporalGraphView {
   }
 
   private findEdge(kind: EdgeKind, src: NodeState, dst: NodeState): TemporalEdge | undefined {
-    const gk = edgeKey(kind, src, dst);
-    return this.graph.hasEdge(gk) ? (this.graph.getEdgeAttribute(gk, 'edge') as TemporalEdge) : undefined;
+    return src.outTo?.[KIND_INDEX[kind]]?.get(dst);
   }
 
   private ensureEdge(kind: EdgeKind, src: NodeState, dst: NodeState): TemporalEdge {
@@ -567,6 +569,7 @@ export class TemporalGraph implements TemporalGraphView {
     e.outPos = addTo((src.out ??= []), src, 'out', KIND_INDEX[kind], e);
     e.inPos = addTo((dst.in ??= []), dst, 'in', KIND_INDEX[kind], e);
     e.kindPos = this.kindEdges[kind].push(e) - 1;
+    ((src.outTo ??= [])[KIND_INDEX[kind]] ??= new Map()).set(dst, e);
     return e;
   }
 
@@ -583,11 +586,12 @@ export class TemporalGraph implements TemporalGraphView {
     this.graph.dropEdge(e.gkey);
     unlist(e.src, 'out', KIND_INDEX[e.kind], e);
     unlist(e.dst, 'in', KIND_INDEX[e.kind], e);
-    this.unlistKind(e);
+    this.unindexEdge(e);
   }
 
-  /** Takes an edge out of its kind's list (the last one fills its place). */
-  private unlistKind(e: TemporalEdge): void {
+  /** Takes an edge out of its kind's list (the last one fills its place) and out of its source's map by other end. */
+  private unindexEdge(e: TemporalEdge): void {
+    e.src.outTo?.[KIND_INDEX[e.kind]]?.delete(e.dst);
     const list = this.kindEdges[e.kind];
     const last = list.pop()!;
     if (last !== e) {

@@ -259,6 +259,21 @@ describe('retention', () => {
     expect(g.timeSpan()).toBeNull();
   });
 
+  it('gives an edge emptied by retention a new life when its nodes stay and the pair signs in again', () => {
+    const g = new TemporalGraph();
+    const ip2 = { kind: 'IP', key: '10.0.0.2' } as const;
+    g.apply(signIn('a', 10, alice.key, ip2.key));
+    g.apply(signIn('b', 30, alice.key, ip1.key));
+    g.apply(signIn('c', 30, 'bob@contoso.com', ip2.key));
+    expect(g.removeBefore(20)).toBe(1);
+    expect(g.edge('SIGNED_IN', alice, ip2)).toBeUndefined();
+    expect(g.apply(signIn('d', 40, alice.key, ip2.key))).toHaveLength(1);
+    expect(g.edge('SIGNED_IN', alice, ip2)?.size).toBe(1);
+    expect(g.outEdges(alice, 'SIGNED_IN').map((e) => e.to.key).sort()).toEqual(['10.0.0.1', '10.0.0.2']);
+    expect(g.edgesOfKind('SIGNED_IN')).toHaveLength(3);
+    expect(g.stats().totalOccurrences).toBe(3);
+  });
+
   it('keeps interned values readable after compaction', () => {
     const g = new TemporalGraph();
     for (let i = 0; i < 50; i++) g.apply(signIn(`e${i}`, i, alice.key, ip1.key, { props: { app: `app-${i}` } }));

@@ -63,8 +63,7 @@ export interface PreGroupRow {
   readonly evidence: readonly Evidence[];
 }
 
-/** Evidence event ids kept per clause of one detection, so a noisy row cannot grow without bound. */
-
+/** The bindings of one evaluation: node, occurrence and aggregate slots, and the run's parameters. */
 interface Frame {
   nodes: (NodeRef | null)[];
   edges: (EdgeHandle | null)[];

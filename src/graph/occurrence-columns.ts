@@ -11,7 +11,7 @@
  *
  * Owns: one edge's occurrences. Knows nothing of nodes or graphology.
  */
-import { EDGE_KINDS, type EdgeKind, type Scalar } from './schema.js';
+import { edgePropPositions, type EdgeKind, type Scalar } from './schema.js';
 import { ownString, type ValueTable } from './value-table.js';
 
 /** Writes per judging window of a property's distinctness. The first window (warm-up: everything is new) is not judged. */
@@ -35,8 +35,8 @@ export class ColumnLayout {
     readonly kind: EdgeKind,
     readonly values: ValueTable,
   ) {
-    this.names = Object.keys(EDGE_KINDS[kind].props);
-    this.index = new Map(this.names.map((n, i) => [n, i]));
+    this.index = edgePropPositions(kind);
+    this.names = [...this.index.keys()];
     this.raw = this.names.map(() => false);
     this.writes = this.names.map(() => 0);
     this.fresh = this.names.map(() => 0);

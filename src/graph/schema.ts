@@ -242,7 +242,12 @@ export function edgePropSpec(kind: EdgeKind, prop: string): PropSpec | undefined
 
 const PROP_POSITIONS = new Map<EdgeKind, ReadonlyMap<string, number>>(EDGE_KIND_NAMES.map((k) => [k, new Map(Object.keys(EDGE_KINDS[k].props).map((name, i) => [name, i]))]));
 
-/** A property's position among its edge kind's properties (their declared order, which the occurrence columns keep), or -1. */
+/** An edge kind's properties by position, in declared order: the occurrence columns are laid out so. */
+export function edgePropPositions(kind: EdgeKind): ReadonlyMap<string, number> {
+  return PROP_POSITIONS.get(kind)!;
+}
+
+/** A property's position among its edge kind's properties (edgePropPositions), or -1. */
 export function edgePropPosition(kind: EdgeKind, prop: string): number {
   return PROP_POSITIONS.get(kind)?.get(prop) ?? -1;
 }

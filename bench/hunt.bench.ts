@@ -12,16 +12,16 @@
  * mixed in (MFA fatigue bursts, password sprays, risky sessions followed by
  * device registrations, registrations from unseen IPs) so detectors have work.
  *
- * Prints, per detector, the batch time (median of `runs`, and the first run, which builds the value
- * indexes it reads) over the whole span and over its last day, beside the same hunt as DuckDB SQL over
- * the same events (bench/duckdb-hunt-reference.ts: its time, rows and ratio), and the streaming latency
- * per event (p50, p99, max)
- * for the last `streamed` events fed one at a time through TemporalGraph.apply
- * and StreamingEngine.apply on top of the graph of all earlier events. Figures
- * only; no assertions on speed.
+ * Prints, per detector, the batch time over the whole span and over its last day: the median of `runs`,
+ * the first run (which builds the value indexes it reads), and gc/run (garbage-collection pauses during
+ * its runs, divided by the runs). Beside it, the same hunt as DuckDB SQL over the same events
+ * (bench/duckdb-hunt-reference.ts: its time, rows and ratio). Then the streaming latency per event
+ * (p50, p99, max) for the last `streamed` events fed one at a time through TemporalGraph.apply and
+ * StreamingEngine.apply on top of the graph of all earlier events. Figures only; no assertions on speed.
  */
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { runDetector } from '../src/detect/batch.js';
 import { loadCatalog } from '../src/detect/catalog.js';
 import { StreamingEngine } from '../src/detect/streaming.js';
@@ -221,7 +221,19 @@ async function main(): Promise<void> {
   const reference = DUCKDB ? await loadDuckDbReference(events) : null;
   if (reference) console.log(`DuckDB reference tables loaded in ${ms(performance.now() - tRef)}`);
   console.log(`\nbatch time per detector (median of ${RUNS} runs; first: the first run, which builds the value indexes it reads); DuckDB: the same hunt in SQL over the same events, and its time / idgraph's`);
-  const head = (r: string): string => `${(r === 'all' ? 'whole span' : r).padStart(12)} ${'first'.padStart(10)} ${'rows'.padStart(7)}${reference ? ` ${'DuckDB'.padStart(10)} ${'rows'.padStart(7)} ${'ratio'.padStart(6)}` : ''}`;
+  // Garbage-collection pauses (every kind) while a detector's runs go on, per run: on a heap this size they are much of a run.
+  const gcPauses: { start: number; duration: number }[] = [];
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcPauses.push({ start: e.startTime, duration: e.duration });
+  });
+  gcObserver.observe({ entryTypes: ['gc'] });
+  const gcPerRun = async (from: number, to: number, runs: number): Promise<number> => {
+    await new Promise((resolve) => setTimeout(resolve, 0)); // entries arrive in a later task (an immediate is too soon)
+    let sum = 0;
+    for (const g of gcPauses) if (g.start >= from && g.start < to) sum += g.duration;
+    return sum / runs;
+  };
+  const head = (r: string): string => `${(r === 'all' ? 'whole span' : r).padStart(12)} ${'first'.padStart(10)} ${'gc/run'.padStart(9)} ${'rows'.padStart(7)}${reference ? ` ${'DuckDB'.padStart(10)} ${'rows'.padStart(7)} ${'ratio'.padStart(6)}` : ''}`;
   console.log(`${'detector'.padEnd(38)} ${Object.keys(ranges).map(head).join(' ')}`);
   if (PROFILE_BATCH) {
     // The profile is of warm runs: one run per detector first builds the value indexes (its own cost, in "first" otherwise).
@@ -234,13 +246,15 @@ async function main(): Promise<void> {
     for (const r of Object.values(ranges)) {
       const times: number[] = [];
       let rows = 0;
+      const from = performance.now();
       for (let k = 0; k < RUNS; k++) {
         t = performance.now();
         rows = runDetector(pattern, g, r).length;
         times.push(performance.now() - t);
       }
+      const gc = await gcPerRun(from, performance.now(), RUNS);
       const ours = median(times);
-      cells.push(ms(ours).padStart(12), ms(times[0]!).padStart(10), String(rows).padStart(7));
+      cells.push(ms(ours).padStart(12), ms(times[0]!).padStart(10), ms(gc).padStart(9), String(rows).padStart(7));
       if (!reference) continue;
       const refTimes: number[] = [];
       let refRows: number | undefined;
@@ -256,6 +270,7 @@ async function main(): Promise<void> {
     console.log(`${pattern.id.padEnd(38)} ${cells.join(' ')}`);
   }
   reference?.close();
+  gcObserver.disconnect();
 
   await stopBatchProfile?.();
   if (STREAMED <= 0) return;

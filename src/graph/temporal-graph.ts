@@ -18,7 +18,7 @@ import { AliasIndex, normalizeKey } from './entity-resolution.js';
 import type { EdgeFact, EventFacts, NodeFact, NodeRef } from './facts.js';
 import type { EdgeHandle, IndexedOccurrences, TemporalGraphView, TimeBounds } from './graph-view.js';
 import { ColumnLayout, OccurrenceColumns } from './occurrence-columns.js';
-import { EDGE_KIND_NAMES, EDGE_KINDS, NODE_KIND_NAMES, NODE_KINDS, type EdgeKind, type NodeKind, type Scalar } from './schema.js';
+import { EDGE_KIND_NAMES, EDGE_KINDS, edgePropPosition, NODE_KIND_NAMES, NODE_KINDS, type EdgeKind, type NodeKind, type Scalar } from './schema.js';
 import { orderByTimeThenId, ValueIndex } from './value-index.js';
 import { ownString, ValueTable } from './value-table.js';
 
@@ -297,14 +297,15 @@ export class TemporalGraph implements TemporalGraphView {
     let sample = this.samples.get(key);
     // Taken again once the kind has doubled, so a sample from the first minutes of a stream does not stay.
     if (!sample || this.occCount[kind] > 2 * sample.at) {
-      const edges = this.edgesOfKind(kind);
+      const column = edgePropPosition(kind, prop);
+      const edges = this.kindEdges[kind];
       const values: Scalar[] = [];
       const step = Math.max(1, Math.floor(edges.length / SAMPLE_EDGES));
       for (let k = 0; k < edges.length; k += step) {
         const e = edges[k]!;
         // Up to four occurrences per edge, spread over it, so busy edges weigh more than quiet ones.
         const per = Math.min(4, e.size);
-        for (let j = 0; j < per; j++) values.push(e.prop(Math.floor(((j + 0.5) * e.size) / per), prop));
+        for (let j = 0; j < per; j++) values.push(column < 0 ? null : e.propAt(Math.floor(((j + 0.5) * e.size) / per), column));
       }
       this.samples.set(key, (sample = { values, at: this.occCount[kind] }));
     }
@@ -315,14 +316,14 @@ export class TemporalGraph implements TemporalGraphView {
 
   /** The value index of a kind's property, built from the edges on first request; undefined when it cannot answer for accept. */
   private valueIndex(kind: EdgeKind, prop: string, accept: (v: Scalar) => boolean): ValueIndex<TemporalEdge> | undefined {
-    if (!Object.hasOwn(EDGE_KINDS[kind].props, prop) || accept(null)) return undefined;
+    const column = edgePropPosition(kind, prop);
+    if (column < 0 || accept(null)) return undefined;
     let byProp = this.valueIndexes.get(kind);
     if (!byProp) this.valueIndexes.set(kind, (byProp = new Map()));
     let entry = byProp.get(prop);
     if (!entry) {
       const groups = new Map<Scalar, { times: number[]; ids: string[]; refs: TemporalEdge[] }>();
-      const column = this.layouts[kind].index.get(prop)!;
-      for (const e of this.edgesOfKind(kind) as TemporalEdge[])
+      for (const e of this.kindEdges[kind])
         for (let i = 0; i < e.size; i++) {
           const v = e.propAt(i, column);
           if (v === null) continue;

@@ -728,10 +728,9 @@ export class PreparedPattern {
           whole[1] = stop;
         }
         for (let s = 0; s < segs.length; s += 2) {
-          occurrences: for (let j = segs[s]!, end = segs[s + 1]!; j < end; j++) {
+          for (let j = segs[s]!, end = segs[s + 1]!; j < end; j++) {
             f.idx[slot] = j;
-            for (const t of pc.local) if (t(f) !== true) continue occurrences;
-            if (withCross) for (const t of pc.cross) if (t(f) !== true) continue occurrences;
+            if (!passesAll(pc.local, f) || (withCross && !passesAll(pc.cross, f))) continue;
             if (visit() === false) return;
           }
         }
@@ -820,7 +819,7 @@ export class PreparedPattern {
         if (freeSlot !== null) f.nodes[freeSlot] = from ? e.to : e.from;
         f.edges[pc.slot] = e;
         f.idx[pc.slot] = i;
-        if (withCross && pc.cross.some((t) => t(f) !== true)) continue;
+        if (withCross && !passesAll(pc.cross, f)) continue;
         if (visit() === false) return true;
       }
     } finally {
@@ -880,9 +879,9 @@ export class PreparedPattern {
       const end = span ? e.upperBound(span.hi) : e.size;
       const begin = span ? e.lowerBound(span.lo) : 0;
       if (pass) pass.spent += 1 + end - begin;
-      occurrences: for (let i = begin; i < end; i++) {
+      for (let i = begin; i < end; i++) {
         f.idx[pc.slot] = i;
-        for (const t of pc.local) if (t(f) !== true) continue occurrences;
+        if (!passesAll(pc.local, f)) continue;
         const t = e.time(i);
         const id = e.eventId(i);
         const n = times.length;
@@ -1233,7 +1232,7 @@ export class PreparedPattern {
       for (let i = 0; i < stop; i++) {
         if (e.time(i) === t && e.eventId(i) >= id) break;
         f.idx[pc.slot] = i;
-        if (pc.local.every((g) => g(f) === true) && keyOf() === key) return true;
+        if (passesAll(pc.local, f) && keyOf() === key) return true;
       }
     }
     return false;
@@ -1267,7 +1266,7 @@ export class PreparedPattern {
     const pc = this.clauses.get(clause);
     if (!pc) throw new IdgraphError('BAD_INPUT', `detector ${this.p.id}: no clause ${clause}`);
     const f = this.occurrenceFrame(pc, edge, index, params);
-    return pc.local.every((t) => t(f) === true);
+    return passesAll(pc.local, f);
   }
 
   /** Evaluates the pattern and returns its detections (rows deduplicated, evidence merged). */

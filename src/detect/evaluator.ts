@@ -231,9 +231,12 @@ export class PreparedPattern {
   readonly outerNodeVars: readonly string[];
   /** Their slots in a frame. */
   private readonly outerSlots: readonly number[];
+  /** Per aggregate clause: the names it computes (`denied.prompts` reads a result, not an occurrence property). */
+  private readonly computedNames: ReadonlyMap<string, ReadonlySet<string>>;
 
   constructor(p: CompiledPattern, view: TemporalGraphView) {
     this.p = p;
+    this.computedNames = new Map(p.aggregate.map((c) => [c.as, new Set(c.compute.map((x) => x.name))]));
     this.view = view;
     for (const v of p.nodeVars.keys()) this.nodeSlot.set(v, this.nodeSlot.size);
     const all = [...p.match, ...p.exists, ...p.absent, ...p.aggregate];
@@ -296,14 +299,13 @@ export class PreparedPattern {
 
   private scope(): Scope<Frame> {
     const view = this.view;
-    const aggregateNames = new Map(this.p.aggregate.map((c) => [c.as, new Set(c.compute.map((x) => x.name))]));
     const p = this.p;
     const edgeKinds = new Map([...p.match, ...p.exists, ...p.absent, ...p.aggregate].map((c) => [c.as, c.edge]));
     return {
       prop: (variable, prop) => {
         const occ = this.occSlot.get(variable);
         if (occ !== undefined) {
-          const computed = aggregateNames.get(variable);
+          const computed = this.computedNames.get(variable);
           if (computed?.has(prop)) return (f) => f.aggs[occ]?.[prop] ?? null;
           if (prop === 'time') return (f) => f.edges[occ]!.time(f.idx[occ]!);
           if (prop === 'eventId') return (f) => f.edges[occ]!.eventId(f.idx[occ]!);
@@ -335,8 +337,7 @@ export class PreparedPattern {
     let other = false;
     walkExpr(e, (x) => {
       if (x.type === 'prop') {
-        const computed = this.p.aggregate.some((c) => c.as === x.variable && c.compute.some((k) => k.name === x.prop));
-        if (!this.occSlot.has(x.variable) || computed || x.prop === 'time' || x.prop === 'eventId') other = true;
+        if (!this.occSlot.has(x.variable) || this.computedNames.get(x.variable)?.has(x.prop) || x.prop === 'time' || x.prop === 'eventId') other = true;
         else if (variable === undefined) [variable, prop] = [x.variable, x.prop];
         else if (variable !== x.variable || prop !== x.prop) other = true;
       } else if (x.type === 'param' || x.type === 'column') other = true;

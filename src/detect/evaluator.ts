@@ -7,8 +7,8 @@
  */
 import { IdgraphError } from '../errors.js';
 import type { NodeRef } from '../graph/facts.js';
-import type { EdgeHandle, IndexedOccurrences, TemporalGraphView, TimeBounds } from '../graph/graph-view.js';
-import { orderByTimeThenId } from '../graph/value-index.js';
+import type { EdgeHandle, IndexedOccurrences, OccurrenceSource, TemporalGraphView, TimeBounds } from '../graph/graph-view.js';
+import { orderByTimeThenId } from '../graph/time-order.js';
 import { canonicalKey } from '../graph/node-keys.js';
 import { EDGE_KINDS, edgePropPosition, type NodeKind } from '../graph/schema.js';
 import { createAccumulator, distinctKey, type Accumulator } from './aggregates.js';
@@ -66,7 +66,8 @@ export interface PreGroupRow {
 /** The bindings of one evaluation: node, occurrence and aggregate slots, and the run's parameters. */
 interface Frame {
   nodes: (NodeRef | null)[];
-  edges: (EdgeHandle | null)[];
+  /** Per occurrence slot, where the bound occurrence is read (an edge, or a block of its kind's log) and its index there. */
+  edges: (OccurrenceSource | null)[];
   idx: number[];
   aggs: (Record<string, Value> | null)[];
   params: Record<string, Value>;
@@ -112,7 +113,7 @@ interface PreparedClause {
 
 /** A new, empty list of a node's occurrences (each node's own: its feasible times are cached on it). */
 function noOccurrences(): NodeOccurrences {
-  return { times: [], edges: [], idx: [], ids: [] };
+  return { times: [], edges: [], srcs: [], pos: [], ids: [] };
 }
 
 /** A local predicate on one occurrence property, as a test of the value (memoised per value). */
@@ -125,8 +126,9 @@ interface ValueTest {
 interface NodeOccurrences {
   readonly times: readonly number[];
   readonly edges: readonly EdgeHandle[];
-  /** Occurrence index in its edge; -1 until resolved from the event id (occurrences read from a value index). */
-  readonly idx: number[];
+  /** Where each occurrence is read: srcs[k] at pos[k] (its edge, or its kind's log when listed from there). */
+  readonly srcs: readonly OccurrenceSource[];
+  readonly pos: readonly number[];
   readonly ids: readonly string[];
   /** Per anchor filter: the anchor times at which its threshold can hold (built on first use). */
   feasible?: Map<AnchorFilter, readonly TimeInterval[]>;
@@ -759,12 +761,10 @@ export class PreparedPattern {
       for (let k = 0; k < found.times.length; k++) {
         const e = found.edges[k]!;
         if ((pc.fromKinds && !pc.fromKinds.has(e.from.kind)) || (pc.toKinds && !pc.toKinds.has(e.to.kind))) continue;
-        const i = e.indexOf(found.times[k]!, found.ids[k]!);
-        if (i < 0) continue;
         f.nodes[fromSlot] = e.from;
         f.nodes[toSlot] = e.to;
-        f.edges[slot] = e;
-        f.idx[slot] = i;
+        f.edges[slot] = found.srcs[k]!;
+        f.idx[slot] = found.pos[k]!;
         if (!passesAll(pc.local, f) || (withCross && !passesAll(pc.cross, f))) continue;
         if (visit() === false) return true;
       }
@@ -815,11 +815,9 @@ export class PreparedPattern {
     try {
       for (let k = start; k < stop; k++) {
         const e = occ.edges[k]!;
-        const i = this.occIndex(occ, k);
-        if (i < 0) continue;
         if (freeSlot !== null) f.nodes[freeSlot] = from ? e.to : e.from;
-        f.edges[pc.slot] = e;
-        f.idx[pc.slot] = i;
+        f.edges[pc.slot] = occ.srcs[k]!;
+        f.idx[pc.slot] = occ.pos[k]!;
         if (withCross && !passesAll(pc.cross, f)) continue;
         if (visit() === false) return true;
       }
@@ -865,7 +863,7 @@ export class PreparedPattern {
     // Plain arrays (most nodes have a handful of occurrences: typed arrays cost more to make).
     let times: number[] = [];
     let found: EdgeHandle[] = [];
-    let idx: number[] = [];
+    let pos: number[] = [];
     let ids: string[] = [];
     let sorted = true;
     const lo = span?.lo ?? -Infinity;
@@ -889,7 +887,7 @@ export class PreparedPattern {
         if (n > 0 && (t < times[n - 1]! || (t === times[n - 1]! && id < ids[n - 1]!))) sorted = false;
         times.push(t);
         found.push(e);
-        idx.push(i);
+        pos.push(i);
         ids.push(id);
       }
     }
@@ -900,10 +898,10 @@ export class PreparedPattern {
       const order = orderByTimeThenId(times, ids);
       times = Array.from(order, (k) => times[k]!);
       found = Array.from(order, (k) => found[k]!);
-      idx = Array.from(order, (k) => idx[k]!);
+      pos = Array.from(order, (k) => pos[k]!);
       ids = Array.from(order, (k) => ids[k]!);
     }
-    const occ: NodeOccurrences = { times, edges: found, idx, ids };
+    const occ: NodeOccurrences = { times, edges: found, srcs: found, pos, ids };
     this.nodeIndex.set(key, occ);
     byRef.set(bound, occ);
     return occ;
@@ -937,7 +935,6 @@ export class PreparedPattern {
     // Predicates beyond the one the index answered need the occurrence itself.
     const rest = pc.local.length > 1;
     const n = found.times.length;
-    const idx = new Int32Array(n).fill(-1);
     const kept = new Uint8Array(n);
     const counts = new Map<NodeRef, number>();
     const saved = f.edges[pc.slot] ?? null;
@@ -946,10 +943,8 @@ export class PreparedPattern {
       const e = found.edges[k]!;
       if (freeKinds && !freeKinds.has(fromSide ? e.to.kind : e.from.kind)) continue;
       if (rest) {
-        const i = (idx[k] = e.indexOf(found.times[k]!, found.ids[k]!));
-        if (i < 0) continue;
-        f.edges[pc.slot] = e;
-        f.idx[pc.slot] = i;
+        f.edges[pc.slot] = found.srcs[k]!;
+        f.idx[pc.slot] = found.pos[k]!;
         if (!passesAll(pc.local, f)) continue;
       }
       kept[k] = 1;
@@ -978,7 +973,8 @@ export class PreparedPattern {
       }
       (occ.times as number[]).push(found.times[k]!);
       (occ.edges as EdgeHandle[]).push(e);
-      occ.idx.push(idx[k]!);
+      (occ.srcs as OccurrenceSource[]).push(found.srcs[k]!);
+      (occ.pos as number[]).push(found.pos[k]!);
       (occ.ids as string[]).push(found.ids[k]!);
     }
     for (const [node, occ] of lists) byRef.set(node, occ);
@@ -1016,13 +1012,6 @@ export class PreparedPattern {
       }
     }
     return best && (this.eager || fewest <= budget) ? { test: best, count: fewest } : undefined;
-  }
-
-  /** Occurrence k's index in its edge, resolved from its event id when it came from a value index (-1 if gone). */
-  private occIndex(occ: NodeOccurrences, k: number): number {
-    let i = occ.idx[k]!;
-    if (i < 0) i = occ.idx[k] = occ.edges[k]!.indexOf(occ.times[k]!, occ.ids[k]!);
-    return i;
   }
 
   /**
@@ -1128,10 +1117,8 @@ export class PreparedPattern {
     const slot = th.pc.slot;
     const saved = { edge: f.edges[slot] ?? null, idx: f.idx[slot]!, free: f.nodes[th.freeSlot] ?? null };
     const keys = occ.edges.map((e, k) => {
-      const i = this.occIndex(occ, k);
-      if (i < 0) return null;
-      f.edges[slot] = e;
-      f.idx[slot] = i;
+      f.edges[slot] = occ.srcs[k]!;
+      f.idx[slot] = occ.pos[k]!;
       f.nodes[th.freeSlot] = th.fromSide ? e.to : e.from;
       const v = th.distinct!(f);
       return isEmpty(v) ? null : distinctKey(v);
@@ -1476,7 +1463,7 @@ export class PreparedPattern {
         return;
       }
       // Collapse: keep the earliest occurrence per key, then bind each kept one.
-      const kept = new Map<string | number, { edge: EdgeHandle; index: number; from: NodeRef | null; to: NodeRef | null }>();
+      const kept = new Map<string | number, { edge: OccurrenceSource; index: number; from: NodeRef | null; to: NodeRef | null }>();
       this.forEachOccurrence(
         f,
         pc,
@@ -1597,7 +1584,7 @@ class EarliestEvents {
   private readonly kept: { t: number; id: string }[] = [];
   constructor(private readonly cap: number) {}
 
-  offer(t: number, edge: EdgeHandle, i: number): void {
+  offer(t: number, edge: OccurrenceSource, i: number): void {
     const k = this.kept;
     if (k.length === this.cap && t > k[k.length - 1]!.t) return;
     const id = edge.eventId(i);

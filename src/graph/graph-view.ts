@@ -7,24 +7,30 @@ import type { NodeRef } from './facts.js';
 import type { EdgeKind, NodeKind, Scalar } from './schema.js';
 
 /**
- * One edge (kind, from, to) and its occurrences, sorted by time (ties keep
- * arrival order). Occurrences are addressed by index so that no object is
- * allocated per occurrence on the hot path.
+ * Where a matcher reads occurrences of one edge kind by index: an edge, or a block of the kind's
+ * time-ordered log (kind-log.ts). No object is allocated per occurrence on the hot path.
  */
-export interface EdgeHandle {
+export interface OccurrenceSource {
+  /** Time (epoch ms) of occurrence i. */
+  time(i: number): number;
+  /** Raw event id of occurrence i. */
+  eventId(i: number): string;
+  /** Property of occurrence i by its position (edgePropPosition: no name lookup on a hot path); null when absent. */
+  propAt(i: number, position: number): Scalar;
+}
+
+/**
+ * One edge (kind, from, to) and its occurrences, sorted by time (ties keep
+ * arrival order).
+ */
+export interface EdgeHandle extends OccurrenceSource {
   readonly kind: EdgeKind;
   readonly from: NodeRef;
   readonly to: NodeRef;
   /** Number of occurrences. */
   readonly size: number;
-  /** Time (epoch ms) of occurrence i. */
-  time(i: number): number;
-  /** Raw event id of occurrence i. */
-  eventId(i: number): string;
   /** Property of occurrence i; null when absent. */
   prop(i: number, name: string): Scalar;
-  /** Property of occurrence i by its position (edgePropPosition: no name lookup on a hot path); null when absent. */
-  propAt(i: number, position: number): Scalar;
   /** Index of the first occurrence with time >= t (size when none). */
   lowerBound(t: number): number;
   /** Index of the first occurrence with time > t (size when none). */
@@ -41,11 +47,16 @@ export interface TimeBounds {
   readonly hiIn: boolean;
 }
 
-/** Occurrences read from a value index, in (time, event id) order: occurrence k is edges[k] at edges[k].indexOf(times[k], ids[k]). */
+/**
+ * Occurrences of one edge kind read from its time-ordered log, in (time, event id) order: occurrence k
+ * is on edges[k], and its properties are read from srcs[k] at pos[k] (valid until the graph changes).
+ */
 export interface IndexedOccurrences {
   readonly times: readonly number[];
   readonly ids: readonly string[];
   readonly edges: readonly EdgeHandle[];
+  readonly srcs: readonly OccurrenceSource[];
+  readonly pos: readonly number[];
 }
 
 /** Read-only view of the temporal graph. */
@@ -78,15 +89,15 @@ export interface TemporalGraphView {
   occurrencesOfKind(kind: EdgeKind): number;
   /**
    * The occurrences of an edge kind whose property `prop` passes `accept`, with time in the bounds,
-   * from the property's value index (built on first use, then kept current on every change).
-   * Undefined when an index cannot answer: `prop` is not a property of the kind, or accept takes
-   * null (absent values are not indexed). Pass the same accept function again: its answers per value are kept.
+   * from the kind's time-ordered log (built on first use, then kept current on every change).
+   * Undefined when `prop` is not a property of the kind. Pass the same accept function again: its
+   * answers per value are kept.
    */
   occurrencesWhere(kind: EdgeKind, prop: string, accept: (v: Scalar) => boolean, b: TimeBounds): IndexedOccurrences | undefined;
   /**
    * How many occurrences occurrencesWhere would return for [lo, hi] (both ends included), or undefined
-   * likewise. With no index on the property yet, one is built only if a sample of the kind's occurrences
-   * says accept keeps at most `maxShare` of them (an index that returns most of a kind saves nothing).
+   * likewise. With no log of the kind yet, one is built only if a sample of the kind's occurrences
+   * says accept keeps at most `maxShare` of them (reading most of a kind saves nothing).
    */
   countWhere(kind: EdgeKind, prop: string, accept: (v: Scalar) => boolean, lo: number, hi: number, maxShare: number): number | undefined;
 }

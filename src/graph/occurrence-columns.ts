@@ -124,6 +124,16 @@ export class OccurrenceColumns {
     return w === 0 ? null : this.layout.values.value(readCode(b, this.base(c0) + i * w, w));
   }
 
+  /** Interned code of property p at occurrence i (0 when absent), or -1 when stored raw (the kind log copies codes). */
+  codeAt(i: number, p: number): number {
+    if (this.raw?.[p]) return -1;
+    const b = this.codes;
+    if (!b) return 0;
+    const c0 = b[p] as number;
+    const w = (b[p + 1] as number) - c0;
+    return w === 0 ? 0 : readCode(b, this.base(c0) + i * w, w);
+  }
+
   /** Index of the first occurrence with time >= t (size when none). */
   lowerBound(t: number): number {
     let lo = 0;

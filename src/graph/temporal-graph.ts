@@ -19,7 +19,7 @@ import type { EdgeFact, EventFacts, NodeFact, NodeRef } from './facts.js';
 import type { EdgeHandle, IndexedOccurrences, TemporalGraphView, TimeBounds } from './graph-view.js';
 import { ColumnLayout, OccurrenceColumns } from './occurrence-columns.js';
 import { EDGE_KIND_NAMES, EDGE_KINDS, edgePropPosition, NODE_KIND_NAMES, NODE_KINDS, type EdgeKind, type NodeKind, type Scalar } from './schema.js';
-import { orderByTimeThenId, ValueIndex } from './value-index.js';
+import { KindLog } from './kind-log.js';
 import { ownString, ValueTable } from './value-table.js';
 
 /** One occurrence an apply added, with canonical endpoints (what streaming matchers consume). */
@@ -108,7 +108,7 @@ class TemporalEdge extends OccurrenceColumns implements EdgeHandle {
   inPos = -1;
   /** Position in the graph's list of edges of its kind. */
   kindPos = -1;
-  /** Set when entity resolution moved this edge's occurrences into another: value index postings follow it. */
+  /** Set when entity resolution moved this edge's occurrences into another: kind log entries follow it. */
   movedTo: TemporalEdge | null = null;
 
   constructor(
@@ -148,10 +148,10 @@ export class TemporalGraph implements TemporalGraphView {
   private last = -Infinity;
   private droppedSinceCompaction = 0;
   private readonly mergeListeners: ((m: NodeMerge) => void)[] = [];
-  /** Value indexes per edge kind and property (with the property's column), made on first request (occurrencesWhere). */
-  private readonly valueIndexes = new Map<EdgeKind, Map<string, { readonly column: number; readonly index: ValueIndex<TemporalEdge> }>>();
+  /** Per edge kind, its occurrences in time order as columns, made on first request (occurrencesWhere). */
+  private readonly logs = new Map<EdgeKind, KindLog<TemporalEdge>>();
   /** Per edge kind and property: sampled values (to judge whether an index is worth building), and the kind's size then. */
-  private readonly samples = new Map<string, { values: Scalar[]; at: number }>();
+  private readonly samples = new Map<string, { values: Scalar[]; at: number; shares: WeakMap<(v: Scalar) => boolean, number> }>();
 
   constructor() {
     for (const k of NODE_KIND_NAMES) this.nodes.set(k, new Map());
@@ -180,12 +180,7 @@ export class TemporalGraph implements TemporalGraphView {
       const edge = this.ensureEdge(ef.kind, src, dst);
       const i = edge.insert(ef.time, ef.eventId, ef.props);
       refreshSpan(edge);
-      const indexes = this.valueIndexes.get(ef.kind);
-      if (indexes)
-        for (const { column, index } of indexes.values()) {
-          const v = edge.propAt(i, column);
-          if (v !== null) index.add(v, ef.time, edge.eventId(i), edge);
-        }
+      this.logs.get(ef.kind)?.add(edge, i);
       this.occCount[ef.kind]++;
       if (ef.time < this.first) this.first = ef.time;
       if (ef.time > this.last) this.last = ef.time;
@@ -263,32 +258,17 @@ export class TemporalGraph implements TemporalGraphView {
   }
 
   occurrencesWhere(kind: EdgeKind, prop: string, accept: (v: Scalar) => boolean, b: TimeBounds): IndexedOccurrences | undefined {
-    const ix = this.valueIndex(kind, prop, accept);
-    if (!ix) return undefined;
-    const lists = ix.matching(accept);
-    const times: number[] = [];
-    const ids: string[] = [];
-    const edges: TemporalEdge[] = [];
-    for (const list of lists)
-      list.forEachIn(b.lo, b.loIn, b.hi, b.hiIn, (t, id, e) => {
-        while (e.movedTo) e = e.movedTo;
-        times.push(t);
-        ids.push(id);
-        edges.push(e);
-      });
-    if (lists.length < 2) return { times, ids, edges };
-    // Several values' postings: merged into one (time, event id) order.
-    const order = orderByTimeThenId(times, ids);
-    return { times: Array.from(order, (k) => times[k]!), ids: Array.from(order, (k) => ids[k]!), edges: Array.from(order, (k) => edges[k]!) };
+    const column = edgePropPosition(kind, prop);
+    if (column < 0) return undefined;
+    return this.kindLog(kind).where(column, accept, b.lo, b.loIn, b.hi, b.hiIn);
   }
 
   countWhere(kind: EdgeKind, prop: string, accept: (v: Scalar) => boolean, lo: number, hi: number, maxShare: number): number | undefined {
-    if (!this.valueIndexes.get(kind)?.has(prop) && !(this.sampledShare(kind, prop, accept) <= maxShare)) return undefined;
-    const ix = this.valueIndex(kind, prop, accept);
-    if (!ix) return undefined;
-    let n = 0;
-    for (const list of ix.matching(accept)) n += list.countIn(lo, hi);
-    return n;
+    const column = edgePropPosition(kind, prop);
+    if (column < 0) return undefined;
+    // Counted only for a test a sample says is selective: counting a column of a thousand values per block (isnotempty(ip)) costs a scan.
+    if (this.sampledShare(kind, prop, accept) > maxShare) return undefined;
+    return this.kindLog(kind).countWhere(column, accept, lo, hi);
   }
 
   /** The share of a kind's occurrences whose property passes accept, estimated from a sample of its edges (NaN when it has none). */
@@ -307,36 +287,22 @@ export class TemporalGraph implements TemporalGraphView {
         const per = Math.min(4, e.size);
         for (let j = 0; j < per; j++) values.push(column < 0 ? null : e.propAt(Math.floor(((j + 0.5) * e.size) / per), column));
       }
-      this.samples.set(key, (sample = { values, at: this.occCount[kind] }));
+      this.samples.set(key, (sample = { values, at: this.occCount[kind], shares: new WeakMap() }));
     }
-    let n = 0;
-    for (const v of sample.values) if (v !== null && accept(v)) n++;
-    return n / sample.values.length;
+    let share = sample.shares.get(accept);
+    if (share === undefined) {
+      let n = 0;
+      for (const v of sample.values) if (accept(v)) n++;
+      sample.shares.set(accept, (share = n / sample.values.length));
+    }
+    return share;
   }
 
-  /** The value index of a kind's property, built from the edges on first request; undefined when it cannot answer for accept. */
-  private valueIndex(kind: EdgeKind, prop: string, accept: (v: Scalar) => boolean): ValueIndex<TemporalEdge> | undefined {
-    const column = edgePropPosition(kind, prop);
-    if (column < 0 || accept(null)) return undefined;
-    let byProp = this.valueIndexes.get(kind);
-    if (!byProp) this.valueIndexes.set(kind, (byProp = new Map()));
-    let entry = byProp.get(prop);
-    if (!entry) {
-      const groups = new Map<Scalar, { times: number[]; ids: string[]; refs: TemporalEdge[] }>();
-      for (const e of this.kindEdges[kind])
-        for (let i = 0; i < e.size; i++) {
-          const v = e.propAt(i, column);
-          if (v === null) continue;
-          let g = groups.get(v);
-          if (!g) groups.set(v, (g = { times: [], ids: [], refs: [] }));
-          g.times.push(e.time(i));
-          g.ids.push(e.eventId(i));
-          g.refs.push(e);
-        }
-      entry = { column, index: ValueIndex.fromGroups(groups) };
-      byProp.set(prop, entry);
-    }
-    return entry.index;
+  /** A kind's time-ordered log, built from its edges on first request and kept current after. */
+  private kindLog(kind: EdgeKind): KindLog<TemporalEdge> {
+    let log = this.logs.get(kind);
+    if (!log) this.logs.set(kind, (log = KindLog.of(this.values, this.layouts[kind].names.length, this.kindEdges[kind])));
+    return log;
   }
 
   /**
@@ -390,7 +356,7 @@ export class TemporalGraph implements TemporalGraphView {
           s.outTo = null;
           if (s.seen < t) this.dropNode(kind, s);
         }
-    for (const byProp of this.valueIndexes.values()) for (const { index } of byProp.values()) index.dropBefore(t);
+    for (const log of this.logs.values()) log.dropBefore(t);
     this.first = first;
     this.last = last;
     this.droppedSinceCompaction += dropped;
@@ -574,7 +540,7 @@ export class TemporalGraph implements TemporalGraphView {
     return e;
   }
 
-  /** Moves an edge's occurrences into another (entity resolution) and unlinks it; its value index postings forward there. */
+  /** Moves an edge's occurrences into another (entity resolution) and unlinks it; its kind log entries forward there. */
   private moveEdge(e: TemporalEdge, target: TemporalEdge): void {
     target.absorb(e);
     refreshSpan(target);
@@ -619,6 +585,7 @@ export class TemporalGraph implements TemporalGraphView {
     for (const e of edges) e.markLive(live);
     const remap = this.values.compact(live);
     for (const e of edges) e.remapCodes(remap);
+    for (const log of this.logs.values()) log.remapCodes(remap);
     this.droppedSinceCompaction = 0;
   }
 }

@@ -1,0 +1,444 @@
+/**
+ * One edge kind's occurrences in (time, event id) order, as columns in blocks: what a scan of a time
+ * range over every edge of a kind reads (a day's failed sign-ins, for every user and IP). Each edge
+ * keeps its own occurrences too (per-edge reads stay there); this copy lays the kind out as DuckDB lays
+ * a table out, so such a scan reads memory in order instead of hopping from edge to edge across the
+ * heap, and a predicate on an interned property is one array read per occurrence.
+ *
+ * Owns: the kind's occurrences in time order. The graph feeds it (new occurrences, retention, value
+ * table compaction). Entity resolution needs nothing here: an entry keeps the edge it was added on,
+ * and reading it follows the edge's forward link to where a merge moved its occurrences.
+ */
+import type { OccurrenceSource } from './graph-view.js';
+import type { Scalar } from './schema.js';
+import { orderByTimeThenId } from './time-order.js';
+import type { ValueTable } from './value-table.js';
+
+/** Entries per block: appends fill a block; a late event that lands in a full one splits it in two. */
+const BLOCK = 1024;
+
+/** An edge as the log needs it: its occurrences read by index, and where a merge moved them. */
+export interface LoggedEdge<E> {
+  movedTo: E | null;
+  time(i: number): number;
+  eventId(i: number): string;
+  propAt(i: number, p: number): Scalar;
+  /** Interned code of property p at occurrence i (0 when absent), or -1 when the edge stores it raw. */
+  codeAt(i: number, p: number): number;
+}
+
+/** Occurrences of one kind in (time, event id) order, with their edges (forwarded past merges). */
+export interface LoggedOccurrences<E> {
+  readonly times: number[];
+  readonly ids: string[];
+  readonly edges: E[];
+  /** Where each occurrence's properties are read: srcs[k] at position pos[k]. */
+  readonly srcs: OccurrenceSource[];
+  readonly pos: number[];
+}
+
+/** A run of up to BLOCK consecutive entries. Positions are valid until the log next changes. */
+export class LogBlock<E extends LoggedEdge<E>> implements OccurrenceSource {
+  n = 0;
+  readonly times = new Float64Array(BLOCK);
+  ids: string[] = [];
+  edges: E[] = [];
+  /** Per property: interned codes (undefined until the block holds a non-null one), or the values themselves. */
+  readonly codes: (Int32Array | undefined)[];
+  readonly raw: (Scalar[] | undefined)[];
+  /** Bumped on every change, so a column's tally is made again after one. */
+  private version = 0;
+  /** Per coded property: how many entries hold each code (what a count over whole blocks reads), as of `version`. */
+  private tallies: ({ version: number; codes: Int32Array; counts: Int32Array } | undefined)[] | null = null;
+
+  constructor(private readonly values: ValueTable, np: number) {
+    this.codes = new Array<Int32Array | undefined>(np).fill(undefined);
+    this.raw = new Array<Scalar[] | undefined>(np).fill(undefined);
+  }
+
+  /** Time (epoch ms) of entry i. */
+  time(i: number): number {
+    return this.times[i]!;
+  }
+
+  /** Raw event id of entry i. */
+  eventId(i: number): string {
+    return this.ids[i]!;
+  }
+
+  /** Property p of entry i; null when absent. */
+  propAt(i: number, p: number): Scalar {
+    const r = this.raw[p];
+    if (r) return r[i] ?? null;
+    const c = this.codes[p];
+    return c ? this.values.value(c[i]!) : null;
+  }
+
+  /** The edge holding entry i now (a merge may have moved it; the link is shortened on the way). */
+  edge(i: number): E {
+    let e = this.edges[i]!;
+    if (e.movedTo) {
+      while (e.movedTo) e = e.movedTo;
+      this.edges[i] = e;
+    }
+    return e;
+  }
+
+  /** Writes occurrence j of `edge` into free slot i. */
+  write(i: number, edge: E, j: number): void {
+    this.version++;
+    this.times[i] = edge.time(j);
+    this.ids[i] = edge.eventId(j);
+    this.edges[i] = edge;
+    for (let p = 0; p < this.codes.length; p++) {
+      const r = this.raw[p];
+      if (r) {
+        r[i] = edge.propAt(j, p);
+        continue;
+      }
+      const code = edge.codeAt(j, p);
+      if (code < 0) this.toRaw(p)[i] = edge.propAt(j, p);
+      else if (code !== 0) (this.codes[p] ??= new Int32Array(BLOCK))[i] = code;
+      else {
+        const c = this.codes[p];
+        if (c) c[i] = 0;
+      }
+    }
+  }
+
+  /** Moves entries [from, n) one place right (from < BLOCK - 1 free slots assumed). */
+  shiftRight(from: number): void {
+    this.version++;
+    const n = this.n;
+    this.times.copyWithin(from + 1, from, n);
+    for (let k = n; k > from; k--) {
+      this.ids[k] = this.ids[k - 1]!;
+      this.edges[k] = this.edges[k - 1]!;
+    }
+    for (const c of this.codes) c?.copyWithin(from + 1, from, n);
+    for (const r of this.raw) if (r) for (let k = n; k > from; k--) r[k] = r[k - 1]!;
+  }
+
+  /** Drops the first k entries. */
+  dropFirst(k: number): void {
+    this.version++;
+    const n = this.n;
+    this.times.copyWithin(0, k, n);
+    this.ids.splice(0, k);
+    this.edges.splice(0, k);
+    for (const c of this.codes) c?.copyWithin(0, k, n);
+    for (const r of this.raw) r?.splice(0, k);
+    this.n = n - k;
+  }
+
+  /** A new block holding entries [from, n) of this one, which keeps [0, from). */
+  splitAt(from: number): LogBlock<E> {
+    this.version++;
+    const b = new LogBlock<E>(this.values, this.codes.length);
+    const n = this.n;
+    b.times.set(this.times.subarray(from, n));
+    b.ids.push(...this.ids.splice(from));
+    b.edges.push(...this.edges.splice(from));
+    this.codes.forEach((c, p) => {
+      if (c) (b.codes[p] = new Int32Array(BLOCK)).set(c.subarray(from, n));
+    });
+    this.raw.forEach((r, p) => {
+      if (r) b.raw[p] = r.splice(from);
+    });
+    b.n = n - from;
+    this.n = from;
+    return b;
+  }
+
+  /** Rewrites codes after the value table was compacted. */
+  remap(remap: Uint32Array): void {
+    this.version++;
+    for (const c of this.codes) if (c) for (let i = 0; i < this.n; i++) c[i] = remap[c[i]!]!;
+  }
+
+  /** Each code property p holds in this block and how many entries hold it; null when the column holds values, not codes. */
+  tally(p: number): { codes: Int32Array; counts: Int32Array } | null {
+    if (this.raw[p]) return null;
+    const t = (this.tallies ??= [])[p];
+    if (t && t.version === this.version) return t;
+    const c = this.codes[p];
+    const byCode = new Map<number, number>();
+    if (c) for (let i = 0; i < this.n; i++) byCode.set(c[i]!, (byCode.get(c[i]!) ?? 0) + 1);
+    else byCode.set(0, this.n);
+    const made = { version: this.version, codes: Int32Array.from(byCode.keys()), counts: Int32Array.from(byCode.values()) };
+    this.tallies[p] = made;
+    return made;
+  }
+
+  /** Property p's column as values (a property the edges began to store raw: correlation ids). */
+  private toRaw(p: number): Scalar[] {
+    let r = this.raw[p];
+    if (!r) {
+      const c = this.codes[p];
+      r = new Array<Scalar>(this.n);
+      for (let i = 0; i < this.n; i++) r[i] = c ? this.values.value(c[i]!) : null;
+      this.raw[p] = r;
+      this.codes[p] = undefined;
+    }
+    return r;
+  }
+}
+
+/** Per accept function, its answer per interned code (0 not asked yet, 1 yes, 2 no), valid for one generation of codes. */
+interface CodeAnswers {
+  generation: number;
+  answers: Uint8Array;
+}
+
+/** The log of one edge kind. */
+export class KindLog<E extends LoggedEdge<E>> {
+  private blocks: LogBlock<E>[] = [];
+  /** Bumped when codes are renumbered, so answers kept per code are asked again. */
+  private generation = 0;
+  private readonly answered = new WeakMap<(v: Scalar) => boolean, CodeAnswers>();
+  /** Bumped on every change: a count kept for a test is good while it stays the same. */
+  private version = 0;
+  /** Per accept function, its last count (a planner asks the same count on every run of a hunt). */
+  private readonly counted = new WeakMap<(v: Scalar) => boolean, { p: number; lo: number; hi: number; version: number; n: number }>();
+
+  constructor(
+    private readonly values: ValueTable,
+    private readonly np: number,
+  ) {}
+
+  /** Number of entries. */
+  get size(): number {
+    let n = 0;
+    for (const b of this.blocks) n += b.n;
+    return n;
+  }
+
+  /** A log of the given edges' occurrences, every one of them. */
+  static of<E extends LoggedEdge<E>>(values: ValueTable, np: number, edges: readonly (E & { readonly size: number })[]): KindLog<E> {
+    const log = new KindLog<E>(values, np);
+    const times: number[] = [];
+    const ids: string[] = [];
+    for (const e of edges)
+      for (let i = 0; i < e.size; i++) {
+        times.push(e.time(i));
+        ids.push(e.eventId(i));
+      }
+    const sorted = orderByTimeThenId(times, ids);
+    const rank = new Uint32Array(sorted.length);
+    for (let k = 0; k < sorted.length; k++) rank[sorted[k]!] = k;
+    for (let k = 0; k < sorted.length; k += BLOCK) {
+      const b = new LogBlock<E>(values, np);
+      b.n = Math.min(BLOCK, sorted.length - k);
+      // Preallocated: written out of order below, and a sparse array would fall back to a dictionary.
+      b.ids = new Array<string>(b.n);
+      b.edges = new Array<E>(b.n);
+      log.blocks.push(b);
+    }
+    // Edge by edge (reading each edge's columns in order), each occurrence written to its place.
+    let k = 0;
+    for (const e of edges)
+      for (let i = 0; i < e.size; i++, k++) {
+        const at = rank[k]!;
+        log.blocks[Math.floor(at / BLOCK)]!.write(at % BLOCK, e, i);
+      }
+    return log;
+  }
+
+  /** Adds occurrence i of `edge` in (time, event id) order; appends in time order touch the last block only. */
+  add(edge: E, i: number): void {
+    this.version++;
+    const t = edge.time(i);
+    const id = edge.eventId(i);
+    const blocks = this.blocks;
+    let b = blocks.length - 1;
+    if (b < 0 || (blocks[b]!.n === BLOCK && !before(t, id, blocks[b]!, BLOCK - 1))) {
+      // After everything, and the last block is full (or there is none): a new block.
+      blocks.push(new LogBlock<E>(this.values, this.np));
+      b++;
+    } else if (before(t, id, blocks[b]!, 0)) {
+      // The last block whose first entry is at or before (t, id); block 0 when it sorts before everything.
+      let lo = 0;
+      let hi = b;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >>> 1;
+        if (before(t, id, blocks[mid]!, 0)) hi = mid - 1;
+        else lo = mid;
+      }
+      b = lo;
+    }
+    let blk = blocks[b]!;
+    let at = position(t, id, blk);
+    if (blk.n === BLOCK) {
+      const half = BLOCK >>> 1;
+      blocks.splice(b + 1, 0, blk.splitAt(half));
+      if (at > half) {
+        blk = blocks[b + 1]!;
+        at -= half;
+      }
+    }
+    if (at < blk.n) blk.shiftRight(at);
+    // Counted before writing: a column turned to values while writing converts the opened slot too.
+    blk.n++;
+    blk.write(at, edge, i);
+  }
+
+  /** Drops entries with time < t. */
+  dropBefore(t: number): void {
+    this.version++;
+    let whole = 0;
+    while (whole < this.blocks.length && this.blocks[whole]!.times[this.blocks[whole]!.n - 1]! < t) whole++;
+    this.blocks.splice(0, whole);
+    const blk = this.blocks[0];
+    if (!blk) return;
+    let k = 0;
+    while (k < blk.n && blk.times[k]! < t) k++;
+    if (k > 0) blk.dropFirst(k);
+  }
+
+  /** Rewrites codes after the value table was compacted (old code -> new code). */
+  remapCodes(remap: Uint32Array): void {
+    for (const b of this.blocks) b.remap(remap);
+    this.generation++;
+    this.version++;
+  }
+
+  /** The entries with time in the bounds whose property p passes accept (asked once per interned value). */
+  where(p: number, accept: (v: Scalar) => boolean, lo: number, loIn: boolean, hi: number, hiIn: boolean): LoggedOccurrences<E> {
+    const out: LoggedOccurrences<E> = { times: [], ids: [], edges: [], srcs: [], pos: [] };
+    this.scan(p, accept, lo, loIn, hi, hiIn, (b, i) => {
+      out.times.push(b.times[i]!);
+      out.ids.push(b.ids[i]!);
+      out.edges.push(b.edge(i));
+      out.srcs.push(b);
+      out.pos.push(i);
+    });
+    return out;
+  }
+
+  /** How many entries with time in [lo, hi] pass accept on property p (blocks inside the range counted from their tallies). */
+  countWhere(p: number, accept: (v: Scalar) => boolean, lo: number, hi: number): number {
+    const last = this.counted.get(accept);
+    if (last && last.p === p && last.lo === lo && last.hi === hi && last.version === this.version) return last.n;
+    let n = 0;
+    const blocks = this.blocks;
+    let b = this.firstBlock(lo, true);
+    // Blocks wholly inside: from their tallies (a few codes each), not entry by entry.
+    const partial: LogBlock<E>[] = [];
+    let ans = this.answersFor(accept);
+    for (; b < blocks.length; b++) {
+      const blk = blocks[b]!;
+      if (blk.times[0]! > hi) break;
+      const tally = blk.times[0]! >= lo && blk.times[blk.n - 1]! <= hi ? blk.tally(p) : null;
+      if (!tally) {
+        partial.push(blk);
+        continue;
+      }
+      for (let k = 0; k < tally.codes.length; k++) {
+        const code = tally.codes[k]!;
+        if (code >= ans.length) ans = this.grow(accept);
+        let a = ans[code]!;
+        if (a === 0) ans[code] = a = accept(this.values.value(code)) ? 1 : 2;
+        if (a === 1) n += tally.counts[k]!;
+      }
+    }
+    for (const blk of partial)
+      this.scanBlock(blk, p, accept, lo, true, hi, true, () => {
+        n++;
+      });
+    this.counted.set(accept, { p, lo, hi, version: this.version, n });
+    return n;
+  }
+
+  /** Calls visit for each entry with time in the bounds whose property p passes accept, in order. */
+  private scan(p: number, accept: (v: Scalar) => boolean, lo: number, loIn: boolean, hi: number, hiIn: boolean, visit: (b: LogBlock<E>, i: number) => void): void {
+    const blocks = this.blocks;
+    for (let b = this.firstBlock(lo, loIn); b < blocks.length; b++) if (!this.scanBlock(blocks[b]!, p, accept, lo, loIn, hi, hiIn, visit)) return;
+  }
+
+  /** First block that can hold a time at or after lo: blocks before it end below lo. */
+  private firstBlock(lo: number, loIn: boolean): number {
+    const blocks = this.blocks;
+    let b = 0;
+    let top = blocks.length;
+    while (b < top) {
+      const mid = (b + top) >>> 1;
+      const last = blocks[mid]!.times[blocks[mid]!.n - 1]!;
+      if (last < lo || (!loIn && last === lo)) b = mid + 1;
+      else top = mid;
+    }
+    return b;
+  }
+
+  /** scan's work on one block; false when the block reaches past hi (later blocks hold nothing in range). */
+  private scanBlock(blk: LogBlock<E>, p: number, accept: (v: Scalar) => boolean, lo: number, loIn: boolean, hi: number, hiIn: boolean, visit: (b: LogBlock<E>, i: number) => void): boolean {
+    const times = blk.times;
+    const n = blk.n;
+    let i = 0;
+    if (times[0]! < lo || (!loIn && times[0] === lo)) i = firstAtOrAfter(times, n, lo, loIn);
+    let end = n;
+    const past = times[n - 1]! > hi || (!hiIn && times[n - 1] === hi);
+    if (past) end = firstAtOrAfter(times, n, hi, !hiIn);
+    const raw = blk.raw[p];
+    const codes = blk.codes[p];
+    if (!raw && !codes && !accept(null)) return !past;
+    let ans = this.answersFor(accept);
+    for (; i < end; i++) {
+      if (raw) {
+        if (!accept(raw[i] ?? null)) continue;
+      } else if (codes) {
+        const code = codes[i]!;
+        if (code >= ans.length) ans = this.grow(accept);
+        let a = ans[code]!;
+        if (a === 0) ans[code] = a = accept(this.values.value(code)) ? 1 : 2;
+        if (a === 2) continue;
+      }
+      visit(blk, i);
+    }
+    return !past;
+  }
+
+  private answersFor(accept: (v: Scalar) => boolean): Uint8Array {
+    const got = this.answered.get(accept);
+    if (got && got.generation === this.generation && got.answers.length >= this.values.size) return got.answers;
+    return this.grow(accept);
+  }
+
+  /** The answers array sized for every code the value table holds now (answers kept while codes are the same). */
+  private grow(accept: (v: Scalar) => boolean): Uint8Array {
+    const got = this.answered.get(accept);
+    const answers = new Uint8Array(Math.max(this.values.size, 64) * 2);
+    if (got && got.generation === this.generation) answers.set(got.answers);
+    this.answered.set(accept, { generation: this.generation, answers });
+    return answers;
+  }
+}
+
+/** Whether (t, id) sorts before entry i of a block. */
+function before<E extends LoggedEdge<E>>(t: number, id: string, blk: LogBlock<E>, i: number): boolean {
+  const bt = blk.times[i]!;
+  return t < bt || (t === bt && id < blk.ids[i]!);
+}
+
+/** Where (t, id) goes in a block: after every entry that sorts at or before it. */
+function position<E extends LoggedEdge<E>>(t: number, id: string, blk: LogBlock<E>): number {
+  let lo = 0;
+  let hi = blk.n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (before(t, id, blk, mid)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/** First index whose time is >= t (inclusive) or > t (not inclusive). */
+function firstAtOrAfter(times: Float64Array, n: number, t: number, inclusive: boolean): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (times[mid]! < t || (!inclusive && times[mid] === t)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

@@ -1,0 +1,180 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { edgePropPosition, type Scalar } from '../../src/graph/schema.js';
+import { TemporalGraph } from '../../src/graph/temporal-graph.js';
+import { KindLog } from '../../src/graph/kind-log.js';
+import { ValueTable } from '../../src/graph/value-table.js';
+import { signIn } from './graph-fixtures.js';
+
+const byTimeThenId = (a: { t: number; id: string }, b: { t: number; id: string }): number => a.t - b.t || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/** A stand-in edge: its occurrences as plain rows of codes; property 1 is stored raw when `raw` says so. */
+class FakeEdge {
+  movedTo: FakeEdge | null = null;
+  constructor(
+    readonly values: ValueTable,
+    readonly rows: { t: number; id: string; codes: number[] }[],
+    readonly raw: boolean,
+  ) {}
+  get size(): number {
+    return this.rows.length;
+  }
+  time(i: number): number {
+    return this.rows[i]!.t;
+  }
+  eventId(i: number): string {
+    return this.rows[i]!.id;
+  }
+  propAt(i: number, p: number): Scalar {
+    return this.values.value(this.rows[i]!.codes[p]!);
+  }
+  codeAt(i: number, p: number): number {
+    return p === 1 && this.raw ? -1 : this.rows[i]!.codes[p]!;
+  }
+}
+
+const VALUES: Scalar[] = ['50126', '0', 'Azure Portal', 'Office 365', null];
+
+describe('KindLog', () => {
+  it('keeps thousands of occurrences added in any order in (time, id) order, through block splits, drops, columns turning raw, renumbered codes and merged edges (property)', () => {
+    const row = fc.record({ t: fc.integer({ min: 0, max: 400 }), v0: fc.nat(VALUES.length - 1), v1: fc.nat(VALUES.length - 1), raw: fc.boolean(), pre: fc.boolean() });
+    fc.assert(
+      fc.property(fc.array(row, { minLength: 1500, maxLength: 3500 }), fc.integer({ min: 0, max: 420 }), fc.integer({ min: -5, max: 405 }), fc.integer({ min: 0, max: 300 }), fc.boolean(), (rows, cut, lo, len, compact) => {
+        // Junk values interned between the real ones, so a compaction renumbers the real ones.
+        const values = new ValueTable();
+        for (const v of VALUES) {
+          values.intern(`junk-${v}`);
+          values.intern(v);
+        }
+        const all = rows.map((r, k) => {
+          const v0 = VALUES[r.v0] ?? null;
+          const v1 = VALUES[r.v1] ?? null;
+          const e = new FakeEdge(values, [{ t: r.t, id: `e${k}`, codes: [values.intern(v0), values.intern(v1)] }], r.raw && k % 7 === 0);
+          return { t: r.t, id: `e${k}`, e, pre: r.pre, v0, v1 };
+        });
+        // Some occurrences are in the edges when the log is built, the rest arrive after.
+        const log = KindLog.of(values, 2, all.filter((x) => x.pre).map((x) => x.e));
+        for (const x of all) if (!x.pre) log.add(x.e, 0);
+        // Every fifth edge is merged into another: entries follow it.
+        const target = new FakeEdge(values, [], false);
+        all.forEach((x, k) => {
+          if (k % 5 === 0) x.e.movedTo = target;
+        });
+        const accept = (v: Scalar): boolean => v === '50126' || v === null;
+        log.where(0, accept, -Infinity, true, Infinity, true);
+        if (compact) {
+          const live = new Uint8Array(values.size);
+          for (const v of VALUES) live[values.intern(v)] = 1;
+          log.remapCodes(values.compact(live));
+        }
+        log.dropBefore(cut);
+        const kept = all.filter((x) => x.t >= cut).sort(byTimeThenId);
+        expect(log.size).toBe(kept.length);
+        const got = log.where(0, accept, lo, true, lo + len, false);
+        const want = kept.filter((x) => x.t >= lo && x.t < lo + len && accept(x.v0));
+        expect(got.ids).toEqual(want.map((x) => x.id));
+        expect(got.times).toEqual(want.map((x) => x.t));
+        const byId = (id: string): (typeof all)[number] => all[Number(id.slice(1))]!;
+        got.edges.forEach((e, k) => expect(e).toBe(byId(got.ids[k]!).e.movedTo ?? byId(got.ids[k]!).e));
+        // Properties read from the log are the edges' own, coded or raw.
+        got.srcs.forEach((src, k) => {
+          const x = byId(got.ids[k]!);
+          expect(src.propAt(got.pos[k]!, 0)).toBe(x.v0);
+          expect(src.propAt(got.pos[k]!, 1)).toBe(x.v1);
+          expect(src.time(got.pos[k]!)).toBe(x.t);
+          expect(src.eventId(got.pos[k]!)).toBe(x.id);
+        });
+        const onRaw = (v: Scalar): boolean => v === 'Office 365';
+        expect(log.where(1, onRaw, lo, false, lo + len, true).ids).toEqual(kept.filter((x) => x.t > lo && x.t <= lo + len && onRaw(x.v1)).map((x) => x.id));
+        expect(log.countWhere(1, onRaw, lo, lo + len)).toBe(kept.filter((x) => x.t >= lo && x.t <= lo + len && onRaw(x.v1)).length);
+        // Counted from block tallies where blocks lie inside the range, and again after the tallied blocks change.
+        const count0 = (): number => kept.filter((x) => x.t >= lo && x.t <= lo + len && accept(x.v0)).length;
+        expect(log.countWhere(0, accept, lo, lo + len)).toBe(count0());
+        expect(log.countWhere(0, accept, -Infinity, Infinity)).toBe(kept.filter((x) => accept(x.v0)).length);
+        const late = { t: lo + 1, id: 'late', e: new FakeEdge(values, [{ t: lo + 1, id: 'late', codes: [values.intern('50126'), 0] }], false), pre: false, v0: '50126', v1: null };
+        log.add(late.e, 0);
+        kept.push(late);
+        expect(log.countWhere(0, accept, lo, lo + len)).toBe(count0());
+      }),
+      { numRuns: 30 },
+    );
+  });
+});
+
+describe('TemporalGraph.occurrencesWhere (the kind log)', () => {
+  const results = ['0', '50126', '500121', 0, 50126];
+  // Users named by UPN or object id, so entity resolution merges nodes (and moves their edges) mid-stream.
+  const eventArb = fc.record({ u: fc.nat(5), byOid: fc.boolean(), alias: fc.nat(3), ip: fc.nat(6), time: fc.integer({ min: 0, max: 200 }), r: fc.nat(results.length - 1), app: fc.boolean() });
+  const accepts: ((v: Scalar) => boolean)[] = [(v) => v === '50126', (v) => Number(v) === 50126, (v) => v === '0' || v === 0, () => false];
+
+  it('returns what a scan of every edge finds, in (time, event id) order, whether the index was built before, during or after the events (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(eventArb, { minLength: 1, maxLength: 150 }),
+        // When the index is built: often early, so merges and drops happen to a maintained index.
+        fc.oneof(fc.integer({ min: 0, max: 10 }), fc.integer({ min: 0, max: 150 })),
+        fc.option(fc.integer({ min: 0, max: 120 })),
+        fc.integer({ min: -10, max: 210 }),
+        fc.integer({ min: 0, max: 120 }),
+        fc.boolean(),
+        fc.boolean(),
+        (events, built, cut, lo, len, loIn, hiIn) => {
+          const g = new TemporalGraph();
+          const bounds = { lo, loIn, hi: lo + len, hiIn };
+          events.forEach((e, i) => {
+            if (i === built) for (const a of accepts) g.occurrencesWhere('SIGNED_IN', 'resultType', a, bounds);
+            const upn = `user${e.u}@contoso.com`;
+            const oid = `oid-${e.u}`;
+            const props: Record<string, Scalar> = { resultType: results[e.r]! };
+            if (e.app) props['app'] = 'Azure Portal';
+            g.apply(signIn(`e${i}`, e.time, e.byOid ? oid : upn, `10.0.0.${e.ip}`, { aliases: e.byOid || e.alias > 0 ? [] : [oid], props }));
+          });
+          if (cut !== null) g.removeBefore(cut);
+          // The kind's edge list, kept through merges and drops, holds exactly the edges its nodes hold.
+          const pair = (e: { from: { key: string }; to: { key: string } }): string => `${e.from.key}>${e.to.key}`;
+          const listed = g.edgesOfKind('SIGNED_IN').map(pair);
+          const viaNodes = [...g.nodesOfKind('User')].flatMap((u) => g.outEdges(u, 'SIGNED_IN').map(pair));
+          expect([...listed].sort()).toEqual([...viaNodes].sort());
+          expect(new Set(listed).size).toBe(listed.length);
+          for (const accept of accepts) {
+            const expected: { t: number; id: string; from: string; to: string }[] = [];
+            for (const e of g.edgesOfKind('SIGNED_IN'))
+              for (let i = 0; i < e.size; i++) {
+                const t = e.time(i);
+                const inside = (t > lo || (loIn && t === lo)) && (t < lo + len || (hiIn && t === lo + len));
+                if (inside && accept(e.prop(i, 'resultType'))) expected.push({ t, id: e.eventId(i), from: e.from.key, to: e.to.key });
+              }
+            expected.sort(byTimeThenId);
+            const got = g.occurrencesWhere('SIGNED_IN', 'resultType', accept, bounds)!;
+            const rows = got.times.map((t, k) => ({ t, id: got.ids[k]!, from: got.edges[k]!.from.key, to: got.edges[k]!.to.key }));
+            expect(rows).toEqual(expected);
+            // Each reference resolves to a live occurrence of its edge, whose properties the log's copy reads alike.
+            got.edges.forEach((e, k) => {
+              const i = e.indexOf(got.times[k]!, got.ids[k]!);
+              expect(e.eventId(i)).toBe(got.ids[k]);
+              for (const prop of ['resultType', 'app', 'ip', 'upn']) expect(got.srcs[k]!.propAt(got.pos[k]!, edgePropPosition('SIGNED_IN', prop))).toBe(e.prop(i, prop));
+            });
+            expect(g.countWhere('SIGNED_IN', 'resultType', accept, lo, lo + len, 1)).toBe(countIn(g, accept, lo, lo + len));
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('cannot answer for a property the kind lacks; answers a test that takes absent values', () => {
+    const g = new TemporalGraph();
+    g.apply(signIn('e1', 10, 'a@contoso.com', '10.0.0.1'));
+    const all = { lo: -Infinity, loIn: true, hi: Infinity, hiIn: true };
+    expect(g.occurrencesWhere('SIGNED_IN', 'noSuchProp', () => true, all)).toBeUndefined();
+    expect(g.occurrencesWhere('SIGNED_IN', 'app', (v) => v === null || v === 'x', all)?.ids).toEqual(['e1']);
+    expect(g.occurrencesWhere('SIGNED_IN', 'resultType', (v) => v === '0', all)?.ids).toEqual(['e1']);
+  });
+});
+
+/** Occurrences with time in [lo, hi] passing accept, by a scan of every edge. */
+function countIn(g: TemporalGraph, accept: (v: Scalar) => boolean, lo: number, hi: number): number {
+  let n = 0;
+  for (const e of g.edgesOfKind('SIGNED_IN')) for (let i = 0; i < e.size; i++) if (e.time(i) >= lo && e.time(i) <= hi && accept(e.prop(i, 'resultType'))) n++;
+  return n;
+}

@@ -31,7 +31,7 @@ export function sortDetections(p: CompiledPattern, ds: Detection[]): Detection[]
 
 /**
  * Prepared patterns per graph view, like a database's prepared statements: compiled once, so each
- * hunt reuses the compiled expressions and their answers per value (and the value indexes' answers
+ * hunt reuses the compiled expressions and their answers per value (and the kind logs' answers
  * to them, which are kept per test function). A run resets everything else it keeps.
  */
 const preparedByView = new WeakMap<TemporalGraphView, WeakMap<CompiledPattern, PreparedPattern>>();

@@ -21,7 +21,7 @@ import { timeOffset } from './time-offset.js';
 import { windowReach } from './judge-window.js';
 import { isEmpty, toText } from './expr/kql.js';
 
-/** Largest share of a kind's occurrences in range a value index may return and still be read instead of the edges. */
+/** Largest share of a kind's occurrences in range a log scan may return and still be read instead of the edges. */
 const SELECTIVE = 0.25;
 
 /** How one evaluation is bounded. */
@@ -39,13 +39,13 @@ export interface EvaluationOptions {
   readonly seed?: { readonly clause: string; readonly edge: EdgeHandle; readonly index: number };
   /** A match clause's occurrences held to [start, end] as well (streaming re-judgement of part of a partition). */
   readonly restrict?: { readonly clause: string; readonly start: number; readonly end: number };
-  /** false: evaluate without the shortcuts (count thresholds, temporal bounds, value indexes): the reference they are tested against. */
+  /** false: evaluate without the shortcuts (count thresholds, temporal bounds, log scans): the reference they are tested against. */
   readonly shortcuts?: boolean;
   /**
-   * When value indexes answer clauses: 'auto' (default) where a cost rule says they pay; 'eager' wherever
+   * When scans of a kind's log (kind-log.ts) answer clauses: 'auto' (default) where a cost rule says they pay; 'eager' wherever
    * they can (so tests on small tenants reach those paths).
    */
-  readonly valueIndexes?: 'auto' | 'eager';
+  readonly logScans?: 'auto' | 'eager';
 }
 
 /** One binding of a grouped pattern before folding: its group key, aggregate arguments and evidence. */
@@ -88,7 +88,7 @@ interface PreparedClause {
   readonly fromKey: Getter<Frame> | null;
   readonly toKey: Getter<Frame> | null;
   readonly local: readonly Getter<Frame>[];
-  /** The local predicates that read one property and nothing else, as tests of its value (what a value index can answer). */
+  /** The local predicates that read one property and nothing else, as tests of its value (what a scan of the kind log can answer). */
   readonly valueTests: readonly ValueTest[];
   readonly cross: readonly Getter<Frame>[];
   readonly windowFrom: Getter<Frame> | null;
@@ -113,7 +113,7 @@ interface PreparedClause {
 
 /** A new, empty list of a node's occurrences (each node's own: its feasible times are cached on it). */
 function noOccurrences(): NodeOccurrences {
-  return { times: [], edges: [], srcs: [], pos: [], ids: [] };
+  return { times: [], others: [], srcs: [], pos: [], ids: [] };
 }
 
 /** A local predicate on one occurrence property, as a test of the value (memoised per value). */
@@ -125,7 +125,8 @@ interface ValueTest {
 /** One node's occurrences for a clause, merged across its edges, in (time, event id) order. */
 interface NodeOccurrences {
   readonly times: readonly number[];
-  readonly edges: readonly EdgeHandle[];
+  /** Each occurrence's other end (the node not bound). */
+  readonly others: readonly NodeRef[];
   /** Where each occurrence is read: srcs[k] at pos[k] (its edge, or its kind's log when listed from there). */
   readonly srcs: readonly OccurrenceSource[];
   readonly pos: readonly number[];
@@ -134,13 +135,13 @@ interface NodeOccurrences {
   feasible?: Map<AnchorFilter, readonly TimeInterval[]>;
 }
 
-/** Which of a clause's value tests a value index answers, and how many occurrences it returns in range. */
+/** Which of a clause's value tests a log scan answers, and how many occurrences it returns in range. */
 interface IndexChoice {
   readonly test: ValueTest;
   readonly count: number;
 }
 
-/** Per evaluation, an indexable clause's value-index pass (PreparedPattern.prefill). */
+/** Per evaluation, an indexable clause's log pass (PreparedPattern.prefill). */
 interface IndexPass {
   /** The test the pass reads, chosen once per run; undefined when no index qualifies (no pass). */
   readonly choice: IndexChoice | undefined;
@@ -213,16 +214,16 @@ export class PreparedPattern {
   private shortcuts = true;
   /** Per evaluation: a seeded (streamed) run with shortcuts: absent clauses scan to their first hit. */
   private seeded = false;
-  /** Per evaluation: whether value indexes may answer clauses (whole-range runs with shortcuts, not streamed seeds or restricted re-judgements). */
-  private useValueIndexes = false;
+  /** Per evaluation: whether log scans may answer clauses (whole-range runs with shortcuts, not streamed seeds or restricted re-judgements). */
+  private useLogScans = false;
   /** Per evaluation: each anchor filter's window, and the run bounds it was worked out for. */
   private filterWindows = new Map<AnchorFilter, { start: Value | undefined; end: Value | undefined; w: AnchorWindow | null }>();
-  /** Per evaluation: value indexes wherever they can answer (EvaluationOptions.valueIndexes 'eager'). */
+  /** Per evaluation: log scans wherever they can answer (EvaluationOptions.logScans 'eager'). */
   private eager = false;
-  /** Per evaluation and indexable clause: how a value-index pass serves it (see IndexPass). */
+  /** Per evaluation and indexable clause: how a log pass serves it (see IndexPass). */
   private passes = new Map<string, IndexPass>();
   /**
-   * Indexable clauses whose value-index pass ran in an earlier run of this prepared pattern: batch
+   * Indexable clauses whose log pass ran in an earlier run of this prepared pattern: batch
    * hunts repeat, so the next run reads the index at once instead of first visiting nodes one by
    * one until they cost as much (which doubles the work when the pass comes anyway).
    */
@@ -371,7 +372,7 @@ export class PreparedPattern {
    * Compiles a per-occurrence predicate. When it reads a single occurrence property and no
    * parameter, its result is memoised per distinct value (valueFunction). An `and`, `or` or `not`
    * over several properties is compiled branch by branch, so each branch on one property is memoised so.
-   * Value tests (what a value index can answer) are the memoised predicates at the top only.
+   * Value tests (what a scan of the kind log can answer) are the memoised predicates at the top only.
    */
   private compileLocal(own: string, e: Expr, scope: Scope<Frame>, valueTests: ValueTest[] | null): Getter<Frame> {
     const vf = this.valueFunction(e);
@@ -630,12 +631,12 @@ export class PreparedPattern {
   }
 
   /**
-   * The only nodes where some filter's threshold can hold, when a value index lists them: a filter
-   * needing k >= 1 occurrences whose clause's occurrences for every node come from one index pass
+   * The only nodes where some filter's threshold can hold, when a log pass lists them: a filter
+   * needing k >= 1 occurrences whose clause's occurrences for every node come from one log pass
    * (the nodes without any cannot be feasible). Undefined when no filter can be answered so.
    */
   private listedNodes(f: Frame, filters: readonly AnchorFilter[]): NodeRef[] | undefined {
-    if (!this.useValueIndexes) return undefined;
+    if (!this.useLogScans) return undefined;
     for (const flt of filters) {
       const k = flt.th.need(f);
       if (k === null || k < 1) continue;
@@ -651,7 +652,7 @@ export class PreparedPattern {
 
   /**
    * How many of a node's occurrences pass an indexable clause's own predicates in this run's span:
-   * from a value-index pass when one counted them, without listing them.
+   * from a log pass when one counted them, without listing them.
    */
   private occurrenceCount(f: Frame, pc: PreparedClause, node: NodeRef, fromSide: boolean): number {
     const listed = this.byRefOf(pc).get(node);
@@ -661,9 +662,9 @@ export class PreparedPattern {
     return this.nodeOccurrences(f, pc, node, fromSide).times.length;
   }
 
-  /** A clause's value-index pass for this run, its test chosen on first ask; undefined when indexes are not used in this run. */
+  /** A clause's log pass for this run, its test chosen on first ask; undefined when log scans are not used in this run. */
   private passOf(pc: PreparedClause): IndexPass | undefined {
-    if (!this.useValueIndexes) return undefined;
+    if (!this.useLogScans) return undefined;
     let pass = this.passes.get(pc.c.as);
     if (!pass) this.passes.set(pc.c.as, (pass = { choice: this.indexChoice(pc, this.spanBounds(pc)), spent: 0 }));
     return pass;
@@ -697,7 +698,7 @@ export class PreparedPattern {
     if (pc.indexable && !only && !scan && this.forEachIndexed(f, pc, b, withCross, visit)) return;
     const { slot, fromSlot, toSlot } = pc;
     const filters = this.shortcuts ? this.filters.get(pc.c.as) : undefined;
-    if (!only && !filters && this.forEachFromValueIndex(f, pc, b, withCross, visit)) return;
+    if (!only && !filters && this.forEachFromLog(f, pc, b, withCross, visit)) return;
     const edges = (!only && filters && this.feasibleNodesEdges(f, pc, b, filters)) || this.candidateEdges(f, pc, b, only?.edge);
     const whole = [0, 0];
     const savedFrom = fromSlot === null ? null : f.nodes[fromSlot]!;
@@ -750,19 +751,20 @@ export class PreparedPattern {
    * index on one of its predicates, in (time, event id) order, instead of from every edge of its
    * kind. Returns false when not applicable (an end bound, or no selective index).
    */
-  private forEachFromValueIndex(f: Frame, pc: PreparedClause, b: TimeBounds, withCross: boolean, visit: () => boolean | void): boolean {
+  private forEachFromLog(f: Frame, pc: PreparedClause, b: TimeBounds, withCross: boolean, visit: () => boolean | void): boolean {
     const c = pc.c;
     const { slot, fromSlot, toSlot } = pc;
-    if (!this.useValueIndexes || c.from.type !== 'var' || c.to.type !== 'var' || fromSlot === null || toSlot === null) return false;
+    if (!this.useLogScans || c.from.type !== 'var' || c.to.type !== 'var' || fromSlot === null || toSlot === null) return false;
     if (f.nodes[fromSlot] || f.nodes[toSlot]) return false;
-    const found = this.fromValueIndex(pc, b);
+    const found = this.fromLog(pc, b);
     if (!found) return false;
     try {
       for (let k = 0; k < found.times.length; k++) {
-        const e = found.edges[k]!;
-        if ((pc.fromKinds && !pc.fromKinds.has(e.from.kind)) || (pc.toKinds && !pc.toKinds.has(e.to.kind))) continue;
-        f.nodes[fromSlot] = e.from;
-        f.nodes[toSlot] = e.to;
+        const from = found.froms[k]!;
+        const to = found.tos[k]!;
+        if ((pc.fromKinds && !pc.fromKinds.has(from.kind)) || (pc.toKinds && !pc.toKinds.has(to.kind))) continue;
+        f.nodes[fromSlot] = from;
+        f.nodes[toSlot] = to;
         f.edges[slot] = found.srcs[k]!;
         f.idx[slot] = found.pos[k]!;
         if (!passesAll(pc.local, f) || (withCross && !passesAll(pc.cross, f))) continue;
@@ -814,8 +816,7 @@ export class PreparedPattern {
     if (boundSlot !== null) f.nodes[boundSlot] = bound;
     try {
       for (let k = start; k < stop; k++) {
-        const e = occ.edges[k]!;
-        if (freeSlot !== null) f.nodes[freeSlot] = from ? e.to : e.from;
+        if (freeSlot !== null) f.nodes[freeSlot] = occ.others[k]!;
         f.edges[pc.slot] = occ.srcs[k]!;
         f.idx[pc.slot] = occ.pos[k]!;
         if (withCross && !passesAll(pc.cross, f)) continue;
@@ -842,8 +843,8 @@ export class PreparedPattern {
       byRef.set(bound, cached);
       return cached;
     }
-    // A value index pays once the nodes asked about have cost as much to index one by one as reading
-    // every node's postings at once would (a batch over every user), not for a few nodes.
+    // A log pass pays once the nodes asked about have cost as much to index one by one as reading
+    // every node's occurrences from the log at once would (a batch over every user), not for a few nodes.
     const pass = this.passOf(pc);
     const due = pass?.choice && (this.eager || this.passPaid.has(c.as) || pass.spent >= pass.choice.count);
     const counts = due ? this.prefill(f, pc, fromSide, pass!) : undefined;
@@ -863,6 +864,7 @@ export class PreparedPattern {
     // Plain arrays (most nodes have a handful of occurrences: typed arrays cost more to make).
     let times: number[] = [];
     let found: EdgeHandle[] = [];
+    let others: NodeRef[] = [];
     let pos: number[] = [];
     let ids: string[] = [];
     let sorted = true;
@@ -887,6 +889,7 @@ export class PreparedPattern {
         if (n > 0 && (t < times[n - 1]! || (t === times[n - 1]! && id < ids[n - 1]!))) sorted = false;
         times.push(t);
         found.push(e);
+        others.push(fromSide ? e.to : e.from);
         pos.push(i);
         ids.push(id);
       }
@@ -894,14 +897,15 @@ export class PreparedPattern {
     f.edges[pc.slot] = saved;
     f.idx[pc.slot] = savedIdx;
     if (!sorted) {
-      // The order a value index gives too, so either way of indexing visits occurrences alike.
+      // The order the kind log gives too, so either way of indexing visits occurrences alike.
       const order = orderByTimeThenId(times, ids);
       times = Array.from(order, (k) => times[k]!);
       found = Array.from(order, (k) => found[k]!);
+      others = Array.from(order, (k) => others[k]!);
       pos = Array.from(order, (k) => pos[k]!);
       ids = Array.from(order, (k) => ids[k]!);
     }
-    const occ: NodeOccurrences = { times, edges: found, srcs: found, pos, ids };
+    const occ: NodeOccurrences = { times, others, srcs: found, pos, ids };
     this.nodeIndex.set(key, occ);
     byRef.set(bound, occ);
     return occ;
@@ -932,23 +936,24 @@ export class PreparedPattern {
     const found = this.view.occurrencesWhere(c.edge, pass.choice.test.prop, pass.choice.test.accept, this.spanBounds(pc));
     if (!found) return undefined;
     const freeKinds = this.freeKinds(pc, fromSide);
-    // Predicates beyond the one the index answered need the occurrence itself.
+    // Predicates beyond the one the log answered need the occurrence itself.
     const rest = pc.local.length > 1;
     const n = found.times.length;
     const kept = new Uint8Array(n);
     const counts = new Map<NodeRef, number>();
     const saved = f.edges[pc.slot] ?? null;
     const savedIdx = f.idx[pc.slot]!;
+    const bound = fromSide ? found.froms : found.tos;
+    const free = fromSide ? found.tos : found.froms;
     for (let k = 0; k < n; k++) {
-      const e = found.edges[k]!;
-      if (freeKinds && !freeKinds.has(fromSide ? e.to.kind : e.from.kind)) continue;
+      if (freeKinds && !freeKinds.has(free[k]!.kind)) continue;
       if (rest) {
         f.edges[pc.slot] = found.srcs[k]!;
         f.idx[pc.slot] = found.pos[k]!;
         if (!passesAll(pc.local, f)) continue;
       }
       kept[k] = 1;
-      const node = fromSide ? e.from : e.to;
+      const node = bound[k]!;
       counts.set(node, (counts.get(node) ?? 0) + 1);
     }
     f.edges[pc.slot] = saved;
@@ -962,8 +967,7 @@ export class PreparedPattern {
     const lists = new Map<NodeRef, NodeOccurrences>();
     for (let k = 0; k < n; k++) {
       if (!kept[k]) continue;
-      const e = found.edges[k]!;
-      const node = fromSide ? e.from : e.to;
+      const node = bound[k]!;
       if (counts.get(node)! < least) continue;
       let occ = lists.get(node);
       if (!occ) {
@@ -972,7 +976,7 @@ export class PreparedPattern {
         lists.set(node, (occ = noOccurrences()));
       }
       (occ.times as number[]).push(found.times[k]!);
-      (occ.edges as EdgeHandle[]).push(e);
+      (occ.others as NodeRef[]).push(free[k]!);
       (occ.srcs as OccurrenceSource[]).push(found.srcs[k]!);
       (occ.pos as number[]).push(found.pos[k]!);
       (occ.ids as string[]).push(found.ids[k]!);
@@ -982,16 +986,16 @@ export class PreparedPattern {
   }
 
   /**
-   * A clause's occurrences within the bounds from a value index on one of its own predicates, when
+   * A clause's occurrences within the bounds from the kind log, by one of its own predicates, when
    * that predicate keeps at most a quarter of the kind's occurrences the bounds are likely to hold
    * (else visiting the edges costs less than resolving each posting); undefined when none qualifies.
    */
-  private fromValueIndex(pc: PreparedClause, b: TimeBounds): IndexedOccurrences | undefined {
+  private fromLog(pc: PreparedClause, b: TimeBounds): IndexedOccurrences | undefined {
     const choice = this.indexChoice(pc, b);
     return choice && this.view.occurrencesWhere(pc.c.edge, choice.test.prop, choice.test.accept, b);
   }
 
-  /** Which of a clause's value tests fromValueIndex reads, and how many occurrences it returns (undefined: none qualifies). */
+  /** Which of a clause's value tests fromLog reads, and how many occurrences it returns (undefined: none qualifies). */
   private indexChoice(pc: PreparedClause, b: TimeBounds): IndexChoice | undefined {
     if (pc.valueTests.length === 0) return undefined;
     const kind = pc.c.edge;
@@ -1116,10 +1120,10 @@ export class PreparedPattern {
   private distinctKeys(f: Frame, th: Threshold, occ: NodeOccurrences): (string | null)[] {
     const slot = th.pc.slot;
     const saved = { edge: f.edges[slot] ?? null, idx: f.idx[slot]!, free: f.nodes[th.freeSlot] ?? null };
-    const keys = occ.edges.map((e, k) => {
+    const keys = occ.others.map((other, k) => {
       f.edges[slot] = occ.srcs[k]!;
       f.idx[slot] = occ.pos[k]!;
-      f.nodes[th.freeSlot] = th.fromSide ? e.to : e.from;
+      f.nodes[th.freeSlot] = other;
       const v = th.distinct!(f);
       return isEmpty(v) ? null : distinctKey(v);
     });
@@ -1310,10 +1314,10 @@ export class PreparedPattern {
     this.restrict = opts.restrict;
     this.shortcuts = opts.shortcuts !== false;
     this.seeded = opts.seed !== undefined && this.shortcuts;
-    this.useValueIndexes = this.shortcuts && !opts.seed && !opts.restrict && Object.keys(opts.prebound ?? {}).length === 0;
+    this.useLogScans = this.shortcuts && !opts.seed && !opts.restrict && Object.keys(opts.prebound ?? {}).length === 0;
     this.passes = new Map();
     this.filterWindows = new Map();
-    this.eager = opts.valueIndexes === 'eager';
+    this.eager = opts.logScans === 'eager';
     const params: Record<string, Value> = { ...p.params, ...(opts.params ?? {}), start: opts.start, end: opts.end };
     const f: Frame = {
       nodes: new Array(this.nodeSlot.size).fill(null),
@@ -1505,7 +1509,7 @@ export class PreparedPattern {
   }
 }
 
-/** The graph's own object for a node a value-index pass counted (a key endpoint hands out its own), else the node as given. */
+/** The graph's own object for a node a log pass counted (a key endpoint hands out its own), else the node as given. */
 function canonical(pass: IndexPass, counts: ReadonlyMap<NodeRef, number>, node: NodeRef): NodeRef {
   if (counts.has(node)) return node;
   if (!pass.byKey) {

@@ -49,12 +49,14 @@ export interface TimeBounds {
 
 /**
  * Occurrences of one edge kind read from its time-ordered log, in (time, event id) order: occurrence k
- * is on edges[k], and its properties are read from srcs[k] at pos[k] (valid until the graph changes).
+ * is on the edge from froms[k] to tos[k], and its properties are read from srcs[k] at pos[k] (valid
+ * until the graph changes).
  */
 export interface IndexedOccurrences {
   readonly times: readonly number[];
   readonly ids: readonly string[];
-  readonly edges: readonly EdgeHandle[];
+  readonly froms: readonly NodeRef[];
+  readonly tos: readonly NodeRef[];
   readonly srcs: readonly OccurrenceSource[];
   readonly pos: readonly number[];
 }

@@ -5,10 +5,10 @@
  * a table out, so such a scan reads memory in order instead of hopping from edge to edge across the
  * heap, and a predicate on an interned property is one array read per occurrence.
  *
- * Owns: the kind's occurrences in time order. The graph feeds it (new occurrences, retention, value
- * table compaction). Entity resolution needs nothing here: an entry keeps the edge it was added on,
- * and reading it follows the edge's forward link to where a merge moved its occurrences.
+ * Owns: the kind's occurrences in time order, each with its edge and end nodes. The graph feeds it
+ * (new occurrences, retention, value-table compaction, and edges that entity resolution moved).
  */
+import type { NodeRef } from './facts.js';
 import type { OccurrenceSource } from './graph-view.js';
 import type { Scalar } from './schema.js';
 import { orderByTimeThenId } from './time-order.js';
@@ -17,9 +17,11 @@ import type { ValueTable } from './value-table.js';
 /** Entries per block: appends fill a block; a late event that lands in a full one splits it in two. */
 const BLOCK = 1024;
 
-/** An edge as the log needs it: its occurrences read by index, and where a merge moved them. */
-export interface LoggedEdge<E> {
-  movedTo: E | null;
+/** An edge as the log needs it: its end nodes and its occurrences read by index. */
+export interface LoggedEdge {
+  readonly from: NodeRef;
+  readonly to: NodeRef;
+  readonly size: number;
   time(i: number): number;
   eventId(i: number): string;
   propAt(i: number, p: number): Scalar;
@@ -27,24 +29,30 @@ export interface LoggedEdge<E> {
   codeAt(i: number, p: number): number;
 }
 
-/** Occurrences of one kind in (time, event id) order, with their edges (forwarded past merges). */
-export interface LoggedOccurrences<E> {
+/** Occurrences of one kind in (time, event id) order, with their edges' end nodes. */
+export interface LoggedOccurrences {
   readonly times: number[];
   readonly ids: string[];
-  readonly edges: E[];
+  readonly froms: NodeRef[];
+  readonly tos: NodeRef[];
   /** Where each occurrence's properties are read: srcs[k] at position pos[k]. */
   readonly srcs: OccurrenceSource[];
   readonly pos: number[];
 }
 
 /** A run of up to BLOCK consecutive entries. Positions are valid until the log next changes. */
-export class LogBlock<E extends LoggedEdge<E>> implements OccurrenceSource {
+export class LogBlock<E extends LoggedEdge> implements OccurrenceSource {
   n = 0;
   readonly times = new Float64Array(BLOCK);
   ids: string[] = [];
-  edges: E[] = [];
-  /** Per property: interned codes (undefined until the block holds a non-null one), or the values themselves. */
-  readonly codes: (Int32Array | undefined)[];
+  /** The edge's end nodes (within a kind, they name the edge): a scan binds them without a read of the edge. */
+  froms: NodeRef[] = [];
+  tos: NodeRef[] = [];
+  /**
+   * Per property: interned codes (undefined until the block holds a non-null one), in the narrowest
+   * array their largest code fits (a table name's code takes one byte; an IP's, four), or the values themselves.
+   */
+  readonly codes: (Codes | undefined)[];
   readonly raw: (Scalar[] | undefined)[];
   /** Bumped on every change, so a column's tally is made again after one. */
   private version = 0;
@@ -52,7 +60,7 @@ export class LogBlock<E extends LoggedEdge<E>> implements OccurrenceSource {
   private tallies: ({ version: number; codes: Int32Array; counts: Int32Array } | undefined)[] | null = null;
 
   constructor(private readonly values: ValueTable, np: number) {
-    this.codes = new Array<Int32Array | undefined>(np).fill(undefined);
+    this.codes = new Array<Codes | undefined>(np).fill(undefined);
     this.raw = new Array<Scalar[] | undefined>(np).fill(undefined);
   }
 
@@ -74,14 +82,10 @@ export class LogBlock<E extends LoggedEdge<E>> implements OccurrenceSource {
     return c ? this.values.value(c[i]!) : null;
   }
 
-  /** The edge holding entry i now (a merge may have moved it; the link is shortened on the way). */
-  edge(i: number): E {
-    let e = this.edges[i]!;
-    if (e.movedTo) {
-      while (e.movedTo) e = e.movedTo;
-      this.edges[i] = e;
-    }
-    return e;
+  /** Points entry i at another edge (entity resolution moved its occurrence there). */
+  relink(i: number, edge: E): void {
+    this.froms[i] = edge.from;
+    this.tos[i] = edge.to;
   }
 
   /** Writes occurrence j of `edge` into free slot i. */
@@ -89,7 +93,7 @@ export class LogBlock<E extends LoggedEdge<E>> implements OccurrenceSource {
     this.version++;
     this.times[i] = edge.time(j);
     this.ids[i] = edge.eventId(j);
-    this.edges[i] = edge;
+    this.relink(i, edge);
     for (let p = 0; p < this.codes.length; p++) {
       const r = this.raw[p];
       if (r) {
@@ -98,7 +102,7 @@ export class LogBlock<E extends LoggedEdge<E>> implements OccurrenceSource {
       }
       const code = edge.codeAt(j, p);
       if (code < 0) this.toRaw(p)[i] = edge.propAt(j, p);
-      else if (code !== 0) (this.codes[p] ??= new Int32Array(BLOCK))[i] = code;
+      else if (code !== 0) this.fitting(p, code)[i] = code;
       else {
         const c = this.codes[p];
         if (c) c[i] = 0;
@@ -113,7 +117,8 @@ export class LogBlock<E extends LoggedEdge<E>> implements OccurrenceSource {
     this.times.copyWithin(from + 1, from, n);
     for (let k = n; k > from; k--) {
       this.ids[k] = this.ids[k - 1]!;
-      this.edges[k] = this.edges[k - 1]!;
+      this.froms[k] = this.froms[k - 1]!;
+      this.tos[k] = this.tos[k - 1]!;
     }
     for (const c of this.codes) c?.copyWithin(from + 1, from, n);
     for (const r of this.raw) if (r) for (let k = n; k > from; k--) r[k] = r[k - 1]!;
@@ -125,7 +130,8 @@ export class LogBlock<E extends LoggedEdge<E>> implements OccurrenceSource {
     const n = this.n;
     this.times.copyWithin(0, k, n);
     this.ids.splice(0, k);
-    this.edges.splice(0, k);
+    this.froms.splice(0, k);
+    this.tos.splice(0, k);
     for (const c of this.codes) c?.copyWithin(0, k, n);
     for (const r of this.raw) r?.splice(0, k);
     this.n = n - k;
@@ -138,9 +144,10 @@ export class LogBlock<E extends LoggedEdge<E>> implements OccurrenceSource {
     const n = this.n;
     b.times.set(this.times.subarray(from, n));
     b.ids.push(...this.ids.splice(from));
-    b.edges.push(...this.edges.splice(from));
+    b.froms.push(...this.froms.splice(from));
+    b.tos.push(...this.tos.splice(from));
     this.codes.forEach((c, p) => {
-      if (c) (b.codes[p] = new Int32Array(BLOCK)).set(c.subarray(from, n));
+      if (c) (b.codes[p] = new (c.constructor as CodesType)(BLOCK)).set(c.subarray(from, n));
     });
     this.raw.forEach((r, p) => {
       if (r) b.raw[p] = r.splice(from);
@@ -170,6 +177,17 @@ export class LogBlock<E extends LoggedEdge<E>> implements OccurrenceSource {
     return made;
   }
 
+  /** Property p's code column, made or widened so that `code` fits. */
+  private fitting(p: number, code: number): Codes {
+    const c = this.codes[p];
+    const Need: CodesType = code < 0x100 ? Uint8Array : code < 0x10000 ? Uint16Array : Uint32Array;
+    if (c && c.BYTES_PER_ELEMENT >= Need.BYTES_PER_ELEMENT) return c;
+    const wider = new Need(BLOCK);
+    if (c) wider.set(c);
+    this.codes[p] = wider;
+    return wider;
+  }
+
   /** Property p's column as values (a property the edges began to store raw: correlation ids). */
   private toRaw(p: number): Scalar[] {
     let r = this.raw[p];
@@ -184,6 +202,10 @@ export class LogBlock<E extends LoggedEdge<E>> implements OccurrenceSource {
   }
 }
 
+/** A column of interned codes. */
+type Codes = Uint8Array | Uint16Array | Uint32Array;
+type CodesType = Uint8ArrayConstructor | Uint16ArrayConstructor | Uint32ArrayConstructor;
+
 /** Per accept function, its answer per interned code (0 not asked yet, 1 yes, 2 no), valid for one generation of codes. */
 interface CodeAnswers {
   generation: number;
@@ -191,7 +213,7 @@ interface CodeAnswers {
 }
 
 /** The log of one edge kind. */
-export class KindLog<E extends LoggedEdge<E>> {
+export class KindLog<E extends LoggedEdge> {
   private blocks: LogBlock<E>[] = [];
   /** Bumped when codes are renumbered, so answers kept per code are asked again. */
   private generation = 0;
@@ -214,7 +236,7 @@ export class KindLog<E extends LoggedEdge<E>> {
   }
 
   /** A log of the given edges' occurrences, every one of them. */
-  static of<E extends LoggedEdge<E>>(values: ValueTable, np: number, edges: readonly (E & { readonly size: number })[]): KindLog<E> {
+  static of<E extends LoggedEdge>(values: ValueTable, np: number, edges: readonly E[]): KindLog<E> {
     const log = new KindLog<E>(values, np);
     const times: number[] = [];
     const ids: string[] = [];
@@ -231,7 +253,8 @@ export class KindLog<E extends LoggedEdge<E>> {
       b.n = Math.min(BLOCK, sorted.length - k);
       // Preallocated: written out of order below, and a sparse array would fall back to a dictionary.
       b.ids = new Array<string>(b.n);
-      b.edges = new Array<E>(b.n);
+      b.froms = new Array<NodeRef>(b.n);
+      b.tos = new Array<NodeRef>(b.n);
       log.blocks.push(b);
     }
     // Edge by edge (reading each edge's columns in order), each occurrence written to its place.
@@ -282,6 +305,27 @@ export class KindLog<E extends LoggedEdge<E>> {
     blk.write(at, edge, i);
   }
 
+  /** Points the entries of `edge`'s occurrences at `target` (entity resolution is moving them there). */
+  relink(edge: E, target: E): void {
+    this.version++;
+    for (let j = 0; j < edge.size; j++) {
+      const t = edge.time(j);
+      const id = edge.eventId(j);
+      // Entries at time t begin in the first block whose last entry is at t or later, and may run on into the next.
+      let b = this.firstBlock(t, true);
+      for (; b < this.blocks.length; b++) {
+        const blk = this.blocks[b]!;
+        let i = firstAtOrAfter(blk.times, blk.n, t, true);
+        for (; i < blk.n && blk.times[i] === t; i++) if (blk.ids[i] === id && blk.froms[i] === edge.from && blk.tos[i] === edge.to) break;
+        if (i < blk.n && blk.times[i] === t) {
+          blk.relink(i, target);
+          break;
+        }
+        if (i < blk.n) break;
+      }
+    }
+  }
+
   /** Drops entries with time < t. */
   dropBefore(t: number): void {
     this.version++;
@@ -303,12 +347,13 @@ export class KindLog<E extends LoggedEdge<E>> {
   }
 
   /** The entries with time in the bounds whose property p passes accept (asked once per interned value). */
-  where(p: number, accept: (v: Scalar) => boolean, lo: number, loIn: boolean, hi: number, hiIn: boolean): LoggedOccurrences<E> {
-    const out: LoggedOccurrences<E> = { times: [], ids: [], edges: [], srcs: [], pos: [] };
+  where(p: number, accept: (v: Scalar) => boolean, lo: number, loIn: boolean, hi: number, hiIn: boolean): LoggedOccurrences {
+    const out: LoggedOccurrences = { times: [], ids: [], froms: [], tos: [], srcs: [], pos: [] };
     this.scan(p, accept, lo, loIn, hi, hiIn, (b, i) => {
       out.times.push(b.times[i]!);
       out.ids.push(b.ids[i]!);
-      out.edges.push(b.edge(i));
+      out.froms.push(b.froms[i]!);
+      out.tos.push(b.tos[i]!);
       out.srcs.push(b);
       out.pos.push(i);
     });
@@ -414,13 +459,13 @@ export class KindLog<E extends LoggedEdge<E>> {
 }
 
 /** Whether (t, id) sorts before entry i of a block. */
-function before<E extends LoggedEdge<E>>(t: number, id: string, blk: LogBlock<E>, i: number): boolean {
+function before<E extends LoggedEdge>(t: number, id: string, blk: LogBlock<E>, i: number): boolean {
   const bt = blk.times[i]!;
   return t < bt || (t === bt && id < blk.ids[i]!);
 }
 
 /** Where (t, id) goes in a block: after every entry that sorts at or before it. */
-function position<E extends LoggedEdge<E>>(t: number, id: string, blk: LogBlock<E>): number {
+function position<E extends LoggedEdge>(t: number, id: string, blk: LogBlock<E>): number {
   let lo = 0;
   let hi = blk.n;
   while (lo < hi) {

@@ -108,8 +108,6 @@ class TemporalEdge extends OccurrenceColumns implements EdgeHandle {
   inPos = -1;
   /** Position in the graph's list of edges of its kind. */
   kindPos = -1;
-  /** Set when entity resolution moved this edge's occurrences into another: kind log entries follow it. */
-  movedTo: TemporalEdge | null = null;
 
   constructor(
     layout: ColumnLayout,
@@ -131,7 +129,7 @@ class TemporalEdge extends OccurrenceColumns implements EdgeHandle {
 }
 
 const NO_EDGES: readonly EdgeHandle[] = Object.freeze([]);
-/** Edges sampled to judge whether a value index would be selective. */
+/** Edges sampled to judge whether a test is selective enough to count (countWhere). */
 const SAMPLE_EDGES = 2048;
 
 /** The in-memory temporal graph (graphology topology, columnar occurrences). */
@@ -540,11 +538,11 @@ export class TemporalGraph implements TemporalGraphView {
     return e;
   }
 
-  /** Moves an edge's occurrences into another (entity resolution) and unlinks it; its kind log entries forward there. */
+  /** Moves an edge's occurrences into another (entity resolution) and unlinks it; its kind log entries point there. */
   private moveEdge(e: TemporalEdge, target: TemporalEdge): void {
+    this.logs.get(e.kind)?.relink(e, target);
     target.absorb(e);
     refreshSpan(target);
-    e.movedTo = target;
     this.removeEdge(e);
   }
 

@@ -1,6 +1,6 @@
 /**
  * The evaluator's shortcuts (count thresholds via count-window.ts, temporal constraints as time
- * bounds, value indexes) may only skip work, never rows: the interval math is checked against a brute-force count, and every detector
+ * bounds, log scans) may only skip work, never rows: the interval math is checked against a brute-force count, and every detector
  * (plus variants with other window shapes and thresholds) gives the same detections with and
  * without the shortcuts over random tenants, ranges and parameters.
  */
@@ -133,8 +133,8 @@ describe('evaluation shortcuts change no detection', () => {
               const fast = prepared.evaluate(opts);
               const reference = prepared.evaluate({ ...opts, shortcuts: false });
               expect(detail(fast), `${p.id} ${JSON.stringify(range)}`).toEqual(detail(reference));
-              // Value indexes wherever they can answer: small tenants never reach the cost rule's threshold.
-              expect(detail(prepared.evaluate({ ...opts, valueIndexes: 'eager' })), `${p.id} ${JSON.stringify(range)} eager`).toEqual(detail(reference));
+              // Log scans wherever they can answer: small tenants never reach the cost rule's threshold.
+              expect(detail(prepared.evaluate({ ...opts, logScans: 'eager' })), `${p.id} ${JSON.stringify(range)} eager`).toEqual(detail(reference));
               found += reference.length;
             }
           }

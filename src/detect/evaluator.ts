@@ -113,7 +113,7 @@ interface PreparedClause {
 
 /** A new, empty list of a node's occurrences (each node's own: its feasible times are cached on it). */
 function noOccurrences(): NodeOccurrences {
-  return { times: [], others: [], srcs: [], pos: [], ids: [] };
+  return { times: [], others: [], srcs: [], pos: [] };
 }
 
 /** A local predicate on one occurrence property, as a test of the value (memoised per value). */
@@ -130,7 +130,6 @@ interface NodeOccurrences {
   /** Where each occurrence is read: srcs[k] at pos[k] (its edge, or its kind's log when listed from there). */
   readonly srcs: readonly OccurrenceSource[];
   readonly pos: readonly number[];
-  readonly ids: readonly string[];
   /** Per anchor filter: the anchor times at which its threshold can hold (built on first use). */
   feasible?: Map<AnchorFilter, readonly TimeInterval[]>;
 }
@@ -747,9 +746,9 @@ export class PreparedPattern {
   }
 
   /**
-   * A clause with both ends free (a day's failed sign-ins, for every user and IP) read from a value
-   * index on one of its predicates, in (time, event id) order, instead of from every edge of its
-   * kind. Returns false when not applicable (an end bound, or no selective index).
+   * A clause with both ends free (a day's failed sign-ins, for every user and IP) read from its kind's
+   * log by one of its predicates, in (time, event id) order, instead of from every edge of its
+   * kind. Returns false when not applicable (an end bound, or no selective predicate).
    */
   private forEachFromLog(f: Frame, pc: PreparedClause, b: TimeBounds, withCross: boolean, visit: () => boolean | void): boolean {
     const c = pc.c;
@@ -863,10 +862,11 @@ export class PreparedPattern {
     const span = this.indexSpan.get(c.as);
     // Plain arrays (most nodes have a handful of occurrences: typed arrays cost more to make).
     let times: number[] = [];
-    let found: EdgeHandle[] = [];
+    let srcs: EdgeHandle[] = [];
     let others: NodeRef[] = [];
     let pos: number[] = [];
-    let ids: string[] = [];
+    // Event ids only to order ties, as the log orders them.
+    const ids: string[] = [];
     let sorted = true;
     const lo = span?.lo ?? -Infinity;
     const hi = span?.hi ?? Infinity;
@@ -888,7 +888,7 @@ export class PreparedPattern {
         const n = times.length;
         if (n > 0 && (t < times[n - 1]! || (t === times[n - 1]! && id < ids[n - 1]!))) sorted = false;
         times.push(t);
-        found.push(e);
+        srcs.push(e);
         others.push(fromSide ? e.to : e.from);
         pos.push(i);
         ids.push(id);
@@ -900,12 +900,11 @@ export class PreparedPattern {
       // The order the kind log gives too, so either way of indexing visits occurrences alike.
       const order = orderByTimeThenId(times, ids);
       times = Array.from(order, (k) => times[k]!);
-      found = Array.from(order, (k) => found[k]!);
+      srcs = Array.from(order, (k) => srcs[k]!);
       others = Array.from(order, (k) => others[k]!);
       pos = Array.from(order, (k) => pos[k]!);
-      ids = Array.from(order, (k) => ids[k]!);
     }
-    const occ: NodeOccurrences = { times, others, srcs: found, pos, ids };
+    const occ: NodeOccurrences = { times, others, srcs, pos };
     this.nodeIndex.set(key, occ);
     byRef.set(bound, occ);
     return occ;
@@ -979,7 +978,6 @@ export class PreparedPattern {
       (occ.others as NodeRef[]).push(free[k]!);
       (occ.srcs as OccurrenceSource[]).push(found.srcs[k]!);
       (occ.pos as number[]).push(found.pos[k]!);
-      (occ.ids as string[]).push(found.ids[k]!);
     }
     for (const [node, occ] of lists) byRef.set(node, occ);
     return counts;
@@ -988,7 +986,7 @@ export class PreparedPattern {
   /**
    * A clause's occurrences within the bounds from the kind log, by one of its own predicates, when
    * that predicate keeps at most a quarter of the kind's occurrences the bounds are likely to hold
-   * (else visiting the edges costs less than resolving each posting); undefined when none qualifies.
+   * (else the edges are visited: a scan would list most of the kind); undefined when none qualifies.
    */
   private fromLog(pc: PreparedClause, b: TimeBounds): IndexedOccurrences | undefined {
     const choice = this.indexChoice(pc, b);

@@ -35,8 +35,6 @@ export interface EdgeHandle extends OccurrenceSource {
   lowerBound(t: number): number;
   /** Index of the first occurrence with time > t (size when none). */
   upperBound(t: number): number;
-  /** Index of the occurrence with this time and event id, or -1. */
-  indexOf(t: number, eventId: string): number;
 }
 
 /** Time bounds of a search; either end may be exclusive. */
@@ -54,7 +52,6 @@ export interface TimeBounds {
  */
 export interface IndexedOccurrences {
   readonly times: readonly number[];
-  readonly ids: readonly string[];
   readonly froms: readonly NodeRef[];
   readonly tos: readonly NodeRef[];
   readonly srcs: readonly OccurrenceSource[];
@@ -98,8 +95,8 @@ export interface TemporalGraphView {
   occurrencesWhere(kind: EdgeKind, prop: string, accept: (v: Scalar) => boolean, b: TimeBounds): IndexedOccurrences | undefined;
   /**
    * How many occurrences occurrencesWhere would return for [lo, hi] (both ends included), or undefined
-   * likewise. With no log of the kind yet, one is built only if a sample of the kind's occurrences
-   * says accept keeps at most `maxShare` of them (reading most of a kind saves nothing).
+   * likewise, and also undefined when a sample of the kind's occurrences says accept keeps more than
+   * `maxShare` of them (a planner reads most of a kind from its edges; counting it would cost a scan).
    */
   countWhere(kind: EdgeKind, prop: string, accept: (v: Scalar) => boolean, lo: number, hi: number, maxShare: number): number | undefined;
 }

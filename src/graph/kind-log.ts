@@ -9,7 +9,7 @@
  * (new occurrences, retention, value-table compaction, and edges that entity resolution moved).
  */
 import type { NodeRef } from './facts.js';
-import type { OccurrenceSource } from './graph-view.js';
+import type { IndexedOccurrences, OccurrenceSource } from './graph-view.js';
 import type { Scalar } from './schema.js';
 import { orderByTimeThenId } from './time-order.js';
 import type { ValueTable } from './value-table.js';
@@ -29,19 +29,8 @@ export interface LoggedEdge {
   codeAt(i: number, p: number): number;
 }
 
-/** Occurrences of one kind in (time, event id) order, with their edges' end nodes. */
-export interface LoggedOccurrences {
-  readonly times: number[];
-  readonly ids: string[];
-  readonly froms: NodeRef[];
-  readonly tos: NodeRef[];
-  /** Where each occurrence's properties are read: srcs[k] at position pos[k]. */
-  readonly srcs: OccurrenceSource[];
-  readonly pos: number[];
-}
-
 /** A run of up to BLOCK consecutive entries. Positions are valid until the log next changes. */
-export class LogBlock<E extends LoggedEdge> implements OccurrenceSource {
+export class LogBlock implements OccurrenceSource {
   n = 0;
   readonly times = new Float64Array(BLOCK);
   ids: string[] = [];
@@ -83,13 +72,13 @@ export class LogBlock<E extends LoggedEdge> implements OccurrenceSource {
   }
 
   /** Points entry i at another edge (entity resolution moved its occurrence there). */
-  relink(i: number, edge: E): void {
+  relink(i: number, edge: LoggedEdge): void {
     this.froms[i] = edge.from;
     this.tos[i] = edge.to;
   }
 
   /** Writes occurrence j of `edge` into free slot i. */
-  write(i: number, edge: E, j: number): void {
+  write(i: number, edge: LoggedEdge, j: number): void {
     this.version++;
     this.times[i] = edge.time(j);
     this.ids[i] = edge.eventId(j);
@@ -138,9 +127,9 @@ export class LogBlock<E extends LoggedEdge> implements OccurrenceSource {
   }
 
   /** A new block holding entries [from, n) of this one, which keeps [0, from). */
-  splitAt(from: number): LogBlock<E> {
+  splitAt(from: number): LogBlock {
     this.version++;
-    const b = new LogBlock<E>(this.values, this.codes.length);
+    const b = new LogBlock(this.values, this.codes.length);
     const n = this.n;
     b.times.set(this.times.subarray(from, n));
     b.ids.push(...this.ids.splice(from));
@@ -213,8 +202,8 @@ interface CodeAnswers {
 }
 
 /** The log of one edge kind. */
-export class KindLog<E extends LoggedEdge> {
-  private blocks: LogBlock<E>[] = [];
+export class KindLog {
+  private blocks: LogBlock[] = [];
   /** Bumped when codes are renumbered, so answers kept per code are asked again. */
   private generation = 0;
   private readonly answered = new WeakMap<(v: Scalar) => boolean, CodeAnswers>();
@@ -236,8 +225,8 @@ export class KindLog<E extends LoggedEdge> {
   }
 
   /** A log of the given edges' occurrences, every one of them. */
-  static of<E extends LoggedEdge>(values: ValueTable, np: number, edges: readonly E[]): KindLog<E> {
-    const log = new KindLog<E>(values, np);
+  static of(values: ValueTable, np: number, edges: readonly LoggedEdge[]): KindLog {
+    const log = new KindLog(values, np);
     const times: number[] = [];
     const ids: string[] = [];
     for (const e of edges)
@@ -249,7 +238,7 @@ export class KindLog<E extends LoggedEdge> {
     const rank = new Uint32Array(sorted.length);
     for (let k = 0; k < sorted.length; k++) rank[sorted[k]!] = k;
     for (let k = 0; k < sorted.length; k += BLOCK) {
-      const b = new LogBlock<E>(values, np);
+      const b = new LogBlock(values, np);
       b.n = Math.min(BLOCK, sorted.length - k);
       // Preallocated: written out of order below, and a sparse array would fall back to a dictionary.
       b.ids = new Array<string>(b.n);
@@ -268,7 +257,7 @@ export class KindLog<E extends LoggedEdge> {
   }
 
   /** Adds occurrence i of `edge` in (time, event id) order; appends in time order touch the last block only. */
-  add(edge: E, i: number): void {
+  add(edge: LoggedEdge, i: number): void {
     this.version++;
     const t = edge.time(i);
     const id = edge.eventId(i);
@@ -276,7 +265,7 @@ export class KindLog<E extends LoggedEdge> {
     let b = blocks.length - 1;
     if (b < 0 || (blocks[b]!.n === BLOCK && !before(t, id, blocks[b]!, BLOCK - 1))) {
       // After everything, and the last block is full (or there is none): a new block.
-      blocks.push(new LogBlock<E>(this.values, this.np));
+      blocks.push(new LogBlock(this.values, this.np));
       b++;
     } else if (before(t, id, blocks[b]!, 0)) {
       // The last block whose first entry is at or before (t, id); block 0 when it sorts before everything.
@@ -306,7 +295,7 @@ export class KindLog<E extends LoggedEdge> {
   }
 
   /** Points the entries of `edge`'s occurrences at `target` (entity resolution is moving them there). */
-  relink(edge: E, target: E): void {
+  relink(edge: LoggedEdge, target: LoggedEdge): void {
     this.version++;
     for (let j = 0; j < edge.size; j++) {
       const t = edge.time(j);
@@ -347,11 +336,10 @@ export class KindLog<E extends LoggedEdge> {
   }
 
   /** The entries with time in the bounds whose property p passes accept (asked once per interned value). */
-  where(p: number, accept: (v: Scalar) => boolean, lo: number, loIn: boolean, hi: number, hiIn: boolean): LoggedOccurrences {
-    const out: LoggedOccurrences = { times: [], ids: [], froms: [], tos: [], srcs: [], pos: [] };
+  where(p: number, accept: (v: Scalar) => boolean, lo: number, loIn: boolean, hi: number, hiIn: boolean): IndexedOccurrences {
+    const out = { times: [] as number[], froms: [] as NodeRef[], tos: [] as NodeRef[], srcs: [] as OccurrenceSource[], pos: [] as number[] };
     this.scan(p, accept, lo, loIn, hi, hiIn, (b, i) => {
       out.times.push(b.times[i]!);
-      out.ids.push(b.ids[i]!);
       out.froms.push(b.froms[i]!);
       out.tos.push(b.tos[i]!);
       out.srcs.push(b);
@@ -368,8 +356,8 @@ export class KindLog<E extends LoggedEdge> {
     const blocks = this.blocks;
     let b = this.firstBlock(lo, true);
     // Blocks wholly inside: from their tallies (a few codes each), not entry by entry.
-    const partial: LogBlock<E>[] = [];
-    let ans = this.answersFor(accept);
+    const partial: LogBlock[] = [];
+    const ans = this.answersFor(accept);
     for (; b < blocks.length; b++) {
       const blk = blocks[b]!;
       if (blk.times[0]! > hi) break;
@@ -378,13 +366,7 @@ export class KindLog<E extends LoggedEdge> {
         partial.push(blk);
         continue;
       }
-      for (let k = 0; k < tally.codes.length; k++) {
-        const code = tally.codes[k]!;
-        if (code >= ans.length) ans = this.grow(accept);
-        let a = ans[code]!;
-        if (a === 0) ans[code] = a = accept(this.values.value(code)) ? 1 : 2;
-        if (a === 1) n += tally.counts[k]!;
-      }
+      for (let k = 0; k < tally.codes.length; k++) if (this.passes(ans, tally.codes[k]!, accept)) n += tally.counts[k]!;
     }
     for (const blk of partial)
       this.scanBlock(blk, p, accept, lo, true, hi, true, () => {
@@ -395,7 +377,7 @@ export class KindLog<E extends LoggedEdge> {
   }
 
   /** Calls visit for each entry with time in the bounds whose property p passes accept, in order. */
-  private scan(p: number, accept: (v: Scalar) => boolean, lo: number, loIn: boolean, hi: number, hiIn: boolean, visit: (b: LogBlock<E>, i: number) => void): void {
+  private scan(p: number, accept: (v: Scalar) => boolean, lo: number, loIn: boolean, hi: number, hiIn: boolean, visit: (b: LogBlock, i: number) => void): void {
     const blocks = this.blocks;
     for (let b = this.firstBlock(lo, loIn); b < blocks.length; b++) if (!this.scanBlock(blocks[b]!, p, accept, lo, loIn, hi, hiIn, visit)) return;
   }
@@ -415,7 +397,7 @@ export class KindLog<E extends LoggedEdge> {
   }
 
   /** scan's work on one block; false when the block reaches past hi (later blocks hold nothing in range). */
-  private scanBlock(blk: LogBlock<E>, p: number, accept: (v: Scalar) => boolean, lo: number, loIn: boolean, hi: number, hiIn: boolean, visit: (b: LogBlock<E>, i: number) => void): boolean {
+  private scanBlock(blk: LogBlock, p: number, accept: (v: Scalar) => boolean, lo: number, loIn: boolean, hi: number, hiIn: boolean, visit: (b: LogBlock, i: number) => void): boolean {
     const times = blk.times;
     const n = blk.n;
     let i = 0;
@@ -426,46 +408,44 @@ export class KindLog<E extends LoggedEdge> {
     const raw = blk.raw[p];
     const codes = blk.codes[p];
     if (!raw && !codes && !accept(null)) return !past;
-    let ans = this.answersFor(accept);
+    const ans = this.answersFor(accept);
     for (; i < end; i++) {
-      if (raw) {
-        if (!accept(raw[i] ?? null)) continue;
-      } else if (codes) {
-        const code = codes[i]!;
-        if (code >= ans.length) ans = this.grow(accept);
-        let a = ans[code]!;
-        if (a === 0) ans[code] = a = accept(this.values.value(code)) ? 1 : 2;
-        if (a === 2) continue;
-      }
+      if (raw ? !accept(raw[i] ?? null) : codes && !this.passes(ans, codes[i]!, accept)) continue;
       visit(blk, i);
     }
     return !past;
   }
 
+  /**
+   * accept's answers per code, sized for every code the value table holds now: the log changes only
+   * between scans, so every code a scan reads fits (answers kept while codes keep their meaning).
+   */
   private answersFor(accept: (v: Scalar) => boolean): Uint8Array {
     const got = this.answered.get(accept);
-    if (got && got.generation === this.generation && got.answers.length >= this.values.size) return got.answers;
-    return this.grow(accept);
-  }
-
-  /** The answers array sized for every code the value table holds now (answers kept while codes are the same). */
-  private grow(accept: (v: Scalar) => boolean): Uint8Array {
-    const got = this.answered.get(accept);
+    const current = got && got.generation === this.generation ? got.answers : undefined;
+    if (current && current.length >= this.values.size) return current;
     const answers = new Uint8Array(Math.max(this.values.size, 64) * 2);
-    if (got && got.generation === this.generation) answers.set(got.answers);
+    if (current) answers.set(current);
     this.answered.set(accept, { generation: this.generation, answers });
     return answers;
+  }
+
+  /** Whether accept takes the value of `code`, asked once per code and kept in `answers`. */
+  private passes(answers: Uint8Array, code: number, accept: (v: Scalar) => boolean): boolean {
+    let a = answers[code]!;
+    if (a === 0) answers[code] = a = accept(this.values.value(code)) ? 1 : 2;
+    return a === 1;
   }
 }
 
 /** Whether (t, id) sorts before entry i of a block. */
-function before<E extends LoggedEdge>(t: number, id: string, blk: LogBlock<E>, i: number): boolean {
+function before(t: number, id: string, blk: LogBlock, i: number): boolean {
   const bt = blk.times[i]!;
   return t < bt || (t === bt && id < blk.ids[i]!);
 }
 
 /** Where (t, id) goes in a block: after every entry that sorts at or before it. */
-function position<E extends LoggedEdge>(t: number, id: string, blk: LogBlock<E>): number {
+function position(t: number, id: string, blk: LogBlock): number {
   let lo = 0;
   let hi = blk.n;
   while (lo < hi) {

@@ -147,7 +147,7 @@ export class TemporalGraph implements TemporalGraphView {
   private droppedSinceCompaction = 0;
   private readonly mergeListeners: ((m: NodeMerge) => void)[] = [];
   /** Per edge kind, its occurrences in time order as columns, made on first request (occurrencesWhere). */
-  private readonly logs = new Map<EdgeKind, KindLog<TemporalEdge>>();
+  private readonly logs = new Map<EdgeKind, KindLog>();
   /** Per edge kind and property: sampled values (to judge whether an index is worth building), and the kind's size then. */
   private readonly samples = new Map<string, { values: Scalar[]; at: number; shares: WeakMap<(v: Scalar) => boolean, number> }>();
 
@@ -297,7 +297,7 @@ export class TemporalGraph implements TemporalGraphView {
   }
 
   /** A kind's time-ordered log, built from its edges on first request and kept current after. */
-  private kindLog(kind: EdgeKind): KindLog<TemporalEdge> {
+  private kindLog(kind: EdgeKind): KindLog {
     let log = this.logs.get(kind);
     if (!log) this.logs.set(kind, (log = KindLog.of(this.values, this.layouts[kind].names.length, this.kindEdges[kind])));
     return log;

@@ -50,12 +50,13 @@ describe('KindLog', () => {
     const row = fc.record({ t: fc.integer({ min: 0, max: 400 }), v0: fc.nat(VALUES.length - 1), v1: fc.nat(VALUES.length - 1), raw: fc.boolean(), pre: fc.boolean() });
     fc.assert(
       fc.property(fc.array(row, { minLength: 1500, maxLength: 3500 }), fc.integer({ min: 0, max: 420 }), fc.integer({ min: -5, max: 405 }), fc.integer({ min: 0, max: 300 }), fc.boolean(), (rows, cut, lo, len, compact) => {
-        // Junk values interned between the real ones, so that their codes need one, two and four bytes
-        // (columns widen as larger codes arrive), and a compaction renumbers them.
+        // Junk values interned before and between the real ones, so that their codes need one, two and four
+        // bytes (columns widen as larger codes arrive), and a compaction renumbers every one of them.
         const values = new ValueTable();
         const junk = (n: number): void => {
           for (let k = 0; k < n; k++) values.intern(`junk-${values.size}`);
         };
+        junk(1);
         values.intern('50126');
         values.intern('0');
         junk(300);

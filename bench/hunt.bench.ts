@@ -4,7 +4,10 @@
  * Options: signIns, users, streamed (0 skips streaming), detectors=id,id (default all),
  * runs (batch runs per cell, default 5), span=all|day (default both), slowest=N (each detector's N
  * slowest streamed events, to see what makes the tail), profile=FILE and profileBatch=FILE (CPU profiles
- * of the streaming loop and of the warm batch runs alone), duckdb=0 (skips the DuckDB reference).
+ * of the streaming loop and of the warm batch runs alone), duckdb=0 (skips the DuckDB reference),
+ * compare=DIR (another build, compiled with tsc into DIR: its graph and detectors run in this process,
+ * alternating run by run with this build's, so a change is measured against the same machine state;
+ * this machine's timings drift by a third between processes).
  *
  * Builds a temporal graph from generated sign-ins (seeded, so every run builds
  * the same graph) plus the other tables the detectors read: MFA changes, device
@@ -20,6 +23,8 @@
  * StreamingEngine.apply on top of the graph of all earlier events. Figures only; no assertions on speed.
  */
 import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Session } from 'node:inspector/promises';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { runDetector } from '../src/detect/batch.js';
@@ -47,6 +52,25 @@ const PROFILE = args['profile'];
 const PROFILE_BATCH = args['profileBatch'];
 /** duckdb=0 skips the reference: the same hunts as DuckDB SQL over the same events (bench/duckdb-hunt-reference.ts). */
 const DUCKDB = args['duckdb'] !== '0';
+/** compare=DIR: a tsc build of another commit to time against, run by run (see the header). */
+const COMPARE = args['compare'];
+
+/** What the bench runs of a build: its graph and batch runner, and its detectors by id. */
+interface Build {
+  readonly Graph: typeof TemporalGraph;
+  readonly run: typeof runDetector;
+  readonly patterns: ReadonlyMap<string, Parameters<typeof runDetector>[0]>;
+}
+
+/** The other build named by compare=DIR (its modules are loaded from its own files, so nothing is shared with this one). */
+async function loadBuild(dir: string): Promise<Build> {
+  const at = (file: string): string => pathToFileURL(resolve(dir, file)).href;
+  const graph = (await import(at('src/graph/temporal-graph.js'))) as { TemporalGraph: typeof TemporalGraph };
+  const batch = (await import(at('src/detect/batch.js'))) as { runDetector: typeof runDetector };
+  const cat = (await import(at('src/detect/catalog.js'))) as { loadCatalog: typeof loadCatalog };
+  const patterns = new Map([...cat.loadCatalog().values()].map((c) => [c.definition.id, c.pattern]));
+  return { Graph: graph.TemporalGraph, run: batch.runDetector, patterns };
+}
 
 /** Starts the inspector's CPU profiler (100 µs samples); the returned function stops it and writes FILE. */
 async function startProfile(file: string): Promise<() => Promise<void>> {
@@ -214,6 +238,15 @@ async function main(): Promise<void> {
   const s = g.stats();
   console.log(`graph built in ${ms(performance.now() - t)}: ${s.totalNodes.toLocaleString()} nodes, ${s.totalEdges.toLocaleString()} edges, ${s.totalOccurrences.toLocaleString()} occurrences`);
 
+  const other = COMPARE ? await loadBuild(COMPARE) : null;
+  let g2: TemporalGraph | null = null;
+  if (other) {
+    t = performance.now();
+    g2 = new other.Graph();
+    for (const e of events) g2.apply(e);
+    console.log(`compare: ${COMPARE}'s graph built in ${ms(performance.now() - t)}; each cell below is this build's median, then that build's, run alternately`);
+  }
+
   const span = g.timeSpan()!;
   const allRanges = { all: { start: span.first, end: span.last }, 'last day': { start: span.last - DAY, end: span.last } };
   const ranges = SPAN === 'all' ? { all: allRanges.all } : SPAN === 'day' ? { 'last day': allRanges['last day'] } : allRanges;
@@ -237,7 +270,12 @@ async function main(): Promise<void> {
   console.log(`${'detector'.padEnd(38)} ${Object.keys(ranges).map(head).join(' ')}`);
   if (PROFILE_BATCH) {
     // The profile is of warm runs: one run per detector first builds the kind logs (its own cost, in "first" otherwise).
-    for (const { pattern } of catalog) for (const r of Object.values(ranges)) runDetector(pattern, g, r);
+    for (const { pattern } of catalog)
+      for (const r of Object.values(ranges)) {
+        runDetector(pattern, g, r);
+        const theirs = other?.patterns.get(pattern.id);
+        if (theirs) other!.run(theirs, g2!, r);
+      }
     console.log('profileBatch: each detector ran once before the profile started, so "first" is a warm run');
   }
   const stopBatchProfile = PROFILE_BATCH ? await startProfile(PROFILE_BATCH) : null;
@@ -247,14 +285,22 @@ async function main(): Promise<void> {
       const times: number[] = [];
       let rows = 0;
       const from = performance.now();
+      const theirs: number[] = [];
+      let theirRows = 0;
+      const theirPattern = other?.patterns.get(pattern.id);
       for (let k = 0; k < RUNS; k++) {
         t = performance.now();
         rows = runDetector(pattern, g, r).length;
         times.push(performance.now() - t);
+        if (!other || !theirPattern) continue;
+        t = performance.now();
+        theirRows = other.run(theirPattern, g2!, r).length;
+        theirs.push(performance.now() - t);
       }
       const gc = await gcPerRun(from, performance.now(), RUNS);
       const ours = median(times);
       cells.push(ms(ours).padStart(12), ms(times[0]!).padStart(10), ms(gc).padStart(9), String(rows).padStart(7));
+      if (theirs.length > 0) cells.push(`| ${COMPARE}: ${ms(median(theirs))}, first ${ms(theirs[0]!)}, ${theirRows} rows |`);
       if (!reference) continue;
       const refTimes: number[] = [];
       let refRows: number | undefined;

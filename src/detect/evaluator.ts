@@ -7,7 +7,7 @@
  */
 import { IdgraphError } from '../errors.js';
 import type { NodeRef } from '../graph/facts.js';
-import type { EdgeHandle, IndexedOccurrences, OccurrenceSource, TemporalGraphView, TimeBounds } from '../graph/graph-view.js';
+import type { EdgeHandle, OccurrenceSource, TemporalGraphView, TimeBounds } from '../graph/graph-view.js';
 import { orderByTimeThenId } from '../graph/time-order.js';
 import { canonicalKey } from '../graph/node-keys.js';
 import { EDGE_KINDS, edgePropPosition, type NodeKind } from '../graph/schema.js';
@@ -120,6 +120,10 @@ function noOccurrences(): NodeOccurrences {
 interface ValueTest {
   readonly prop: string;
   readonly accept: (v: Value) => boolean;
+  /** Its place in the clause's local predicates. */
+  readonly local: number;
+  /** The clause's other local predicates: what an occurrence a log scan found by this test must still pass. */
+  rest: readonly Getter<Frame>[];
 }
 
 /** One node's occurrences for a clause, merged across its edges, in (time, event id) order. */
@@ -146,10 +150,16 @@ interface IndexPass {
   readonly choice: IndexChoice | undefined;
   /** Occurrences and edges visited node by node so far: the pass runs once they reach choice.count. */
   spent: number;
-  /** After the pass: each node's passing occurrences in the clause's span (nodes with none absent). */
-  counts?: Map<NodeRef, number>;
-  /** The same nodes by kind and key, made when a node reference that is not the graph's own asks. */
-  byKey?: Map<string, NodeRef>;
+  /** After the pass: its counts by node. */
+  counts?: NodeCounts;
+}
+
+/** A log pass's count of each node's passing occurrences in the clause's span. */
+interface NodeCounts {
+  /** By node number (TemporalGraphView.nodeNumber): an array, not a map, since a pass counts tens of thousands. */
+  readonly byNo: Int32Array;
+  /** The numbers of the nodes counted at all, in the order the log first met them. */
+  readonly counted: readonly number[];
 }
 
 /** The order match clauses are bound in, and the checks due at each step. */
@@ -194,6 +204,13 @@ export class PreparedPattern {
   private readonly streamStart: Getter<Frame> | null;
   private readonly streamEnd: Getter<Frame> | null;
   private readonly planCache = new Map<string, Plan>();
+  /**
+   * Empty rows, group keys and bindings with every name already set (to null), in order: a row copies one
+   * and fills it in, since adding a dozen names one by one to a new object costs more than the rest of it.
+   */
+  private readonly emptyRow: Readonly<Record<string, Value>>;
+  private readonly emptyKeyRow: Readonly<Record<string, Value>>;
+  private readonly emptyBindings: Readonly<Record<string, NodeRef | null>>;
   /** Stable JSON of an ungrouped row (its identity), with the column order worked out once. */
   private readonly rowKey: (row: Readonly<Record<string, Value>>) => string;
   /** Per indexable clause with windowReads: its window's reach, for one parameters object. */
@@ -289,6 +306,10 @@ export class PreparedPattern {
       column: (name) => (row) => row[name] ?? null,
     };
     this.rowKey = stableJsonOfKeys(this.projectors.map((pr) => pr.name));
+    const empty = (names: readonly string[]): Record<string, null> => Object.fromEntries(names.map((n) => [n, null]));
+    this.emptyRow = empty(this.projectors.map((pr) => pr.name));
+    this.emptyKeyRow = empty(this.groupBy.map((g) => g.name));
+    this.emptyBindings = empty(this.outerNodeVars);
     this.postGroup = p.group ? p.project.map((c) => ({ name: c.name, get: compileExpr(c.expr, columnScope) })) : [];
     this.streamStart = p.streaming?.start ? compileExpr(p.streaming.start, scope) : null;
     this.streamEnd = p.streaming?.end ? compileExpr(p.streaming.end, scope) : null;
@@ -373,11 +394,11 @@ export class PreparedPattern {
    * over several properties is compiled branch by branch, so each branch on one property is memoised so.
    * Value tests (what a scan of the kind log can answer) are the memoised predicates at the top only.
    */
-  private compileLocal(own: string, e: Expr, scope: Scope<Frame>, valueTests: ValueTest[] | null): Getter<Frame> {
+  private compileLocal(own: string, e: Expr, scope: Scope<Frame>, valueTests: ValueTest[] | null, local = -1): Getter<Frame> {
     const vf = this.valueFunction(e);
     if (vf && vf.variable === own) {
       const accept = (v: Value): boolean => vf.of(v) === true;
-      valueTests?.push({ prop: vf.prop, accept });
+      valueTests?.push({ prop: vf.prop, accept, local, rest: [] });
       const read = scope.prop(own, vf.prop);
       return (f) => accept(read(f));
     }
@@ -420,6 +441,8 @@ export class PreparedPattern {
     const matchNames = new Set(this.p.match.map((m) => m.as));
     const windowReads = new Set<string>();
     if (indexable && c.window) for (const e of [c.window.from, c.window.to]) if (e) for (const v of exprVariables(e)) if (matchNames.has(v)) windowReads.add(v);
+    const local = c.local.map((e, j) => this.compileLocal(c.as, e, scope, valueTests, j));
+    for (const vt of valueTests) vt.rest = local.filter((_, j) => j !== vt.local);
     return {
       c,
       slot: this.occSlot.get(c.as)!,
@@ -427,7 +450,7 @@ export class PreparedPattern {
       toSlot: endpointSlot(c.to),
       fromKey: c.from.type === 'key' ? compileExpr(c.from.key, scope) : null,
       toKey: c.to.type === 'key' ? compileExpr(c.to.key, scope) : null,
-      local: c.local.map((e) => this.compileLocal(c.as, e, scope, valueTests)),
+      local,
       valueTests,
       cross: c.cross.map((e) => compileExpr(e, scope)),
       windowFrom: c.window?.from ? compileExpr(c.window.from, scope) : null,
@@ -643,7 +666,7 @@ export class PreparedPattern {
       const counts = pass && this.prefill(f, flt.th.pc, flt.th.fromSide, pass);
       if (!counts) continue;
       const nodes: NodeRef[] = [];
-      for (const [node, n] of counts) if (n >= k) nodes.push(node);
+      for (const no of counts.counted) if (counts.byNo[no]! >= k) nodes.push(this.view.nodeAt(no)!);
       return nodes;
     }
     return undefined;
@@ -654,10 +677,11 @@ export class PreparedPattern {
    * from a log pass when one counted them, without listing them.
    */
   private occurrenceCount(f: Frame, pc: PreparedClause, node: NodeRef, fromSide: boolean): number {
+    // The pass counted the same span and predicates as a list would hold, and its count is an array read.
+    const pass = this.passes.get(pc.c.as);
+    if (pass?.counts) return countOf(pass.counts, this.view.nodeNumber(node));
     const listed = this.byRefOf(pc).get(node);
     if (listed) return listed.times.length;
-    const pass = this.passes.get(pc.c.as);
-    if (pass?.counts) return pass.counts.get(canonical(pass, pass.counts, node)) ?? 0;
     return this.nodeOccurrences(f, pc, node, fromSide).times.length;
   }
 
@@ -755,18 +779,21 @@ export class PreparedPattern {
     const { slot, fromSlot, toSlot } = pc;
     if (!this.useLogScans || c.from.type !== 'var' || c.to.type !== 'var' || fromSlot === null || toSlot === null) return false;
     if (f.nodes[fromSlot] || f.nodes[toSlot]) return false;
-    const found = this.fromLog(pc, b);
+    const choice = this.indexChoice(pc, b);
+    const found = choice && this.view.occurrencesWhere(c.edge, choice.test.prop, choice.test.accept, b);
     if (!found) return false;
+    // The scan answered its own test: only the clause's other predicates are left to ask.
+    const rest = choice.test.rest;
     try {
       for (let k = 0; k < found.times.length; k++) {
-        const from = found.froms[k]!;
-        const to = found.tos[k]!;
+        const from = this.view.nodeAt(found.froms[k]!)!;
+        const to = this.view.nodeAt(found.tos[k]!)!;
         if ((pc.fromKinds && !pc.fromKinds.has(from.kind)) || (pc.toKinds && !pc.toKinds.has(to.kind))) continue;
         f.nodes[fromSlot] = from;
         f.nodes[toSlot] = to;
         f.edges[slot] = found.srcs[k]!;
         f.idx[slot] = found.pos[k]!;
-        if (!passesAll(pc.local, f) || (withCross && !passesAll(pc.cross, f))) continue;
+        if (!passesAll(rest, f) || (withCross && !passesAll(pc.cross, f))) continue;
         if (visit() === false) return true;
       }
     } finally {
@@ -850,9 +877,9 @@ export class PreparedPattern {
     if (counts) {
       // The pass listed every node with enough occurrences; one with none has an empty list, and one
       // with too few to pass a threshold (rarely asked: the threshold prune counts) reads its edges below.
-      const node = canonical(pass!, counts, bound);
-      const listed = byRef.get(node);
-      if (listed || !counts.has(node)) {
+      const no = this.view.nodeNumber(bound);
+      const listed = no < 0 ? undefined : byRef.get(this.view.nodeAt(no)!);
+      if (listed || countOf(counts, no) === 0) {
         const occ = listed ?? noOccurrences();
         byRef.set(bound, occ);
         return occ;
@@ -928,7 +955,7 @@ export class PreparedPattern {
    * clause's count thresholds (the others are pruned by their count). Returns the counts (once per
    * run: later calls return the same), or undefined when no index qualifies or it cannot answer.
    */
-  private prefill(f: Frame, pc: PreparedClause, fromSide: boolean, pass: IndexPass): ReadonlyMap<NodeRef, number> | undefined {
+  private prefill(f: Frame, pc: PreparedClause, fromSide: boolean, pass: IndexPass): NodeCounts | undefined {
     const c = pc.c;
     if (pass.counts) return pass.counts;
     if (!pass.choice) return undefined;
@@ -936,64 +963,63 @@ export class PreparedPattern {
     if (!found) return undefined;
     const freeKinds = this.freeKinds(pc, fromSide);
     // Predicates beyond the one the log answered need the occurrence itself.
-    const rest = pc.local.length > 1;
+    const rest = pass.choice.test.rest;
     const n = found.times.length;
     const kept = new Uint8Array(n);
-    const counts = new Map<NodeRef, number>();
+    const view = this.view;
+    const byNo = new Int32Array(view.nodeNumberLimit());
+    const counted: number[] = [];
     const saved = f.edges[pc.slot] ?? null;
     const savedIdx = f.idx[pc.slot]!;
     const bound = fromSide ? found.froms : found.tos;
     const free = fromSide ? found.tos : found.froms;
     for (let k = 0; k < n; k++) {
-      if (freeKinds && !freeKinds.has(free[k]!.kind)) continue;
-      if (rest) {
+      if (freeKinds && !freeKinds.has(view.nodeAt(free[k]!)!.kind)) continue;
+      if (rest.length > 0) {
         f.edges[pc.slot] = found.srcs[k]!;
         f.idx[pc.slot] = found.pos[k]!;
-        if (!passesAll(pc.local, f)) continue;
+        if (!passesAll(rest, f)) continue;
       }
       kept[k] = 1;
-      const node = bound[k]!;
-      counts.set(node, (counts.get(node) ?? 0) + 1);
+      const no = bound[k]!;
+      if (byNo[no]!++ === 0) counted.push(no);
     }
     f.edges[pc.slot] = saved;
     f.idx[pc.slot] = savedIdx;
+    const counts: NodeCounts = { byNo, counted };
     pass.counts = counts;
     this.passPaid.add(c.as);
     // Nodes below a threshold on this clause are dropped by its prune before anything lists them.
     let least = 0;
     for (const th of this.thresholdList) if (th.pc === pc) least = Math.max(least, th.need(f) ?? 0);
     const byRef = this.byRefOf(pc);
-    const lists = new Map<NodeRef, NodeOccurrences>();
+    // By node number; null for a node listed one by one before, which keeps that list (it is complete).
+    const lists = new Map<number, NodeOccurrences | null>();
     for (let k = 0; k < n; k++) {
       if (!kept[k]) continue;
-      const node = bound[k]!;
-      if (counts.get(node)! < least) continue;
-      let occ = lists.get(node);
-      if (!occ) {
-        // A node listed one by one before keeps that list (it is complete).
-        if (byRef.has(node) || (this.nodeIndex.size > 0 && this.nodeIndex.has(`${c.as}|${node.kind}:${node.key}`))) continue;
-        lists.set(node, (occ = noOccurrences()));
+      const no = bound[k]!;
+      if (byNo[no]! < least) continue;
+      let occ = lists.get(no);
+      if (occ === undefined) {
+        const node = view.nodeAt(no)!;
+        const before = byRef.has(node) || (this.nodeIndex.size > 0 && this.nodeIndex.has(`${c.as}|${node.kind}:${node.key}`));
+        lists.set(no, (occ = before ? null : noOccurrences()));
       }
+      if (occ === null) continue;
       (occ.times as number[]).push(found.times[k]!);
-      (occ.others as NodeRef[]).push(free[k]!);
+      (occ.others as NodeRef[]).push(view.nodeAt(free[k]!)!);
       (occ.srcs as OccurrenceSource[]).push(found.srcs[k]!);
       (occ.pos as number[]).push(found.pos[k]!);
     }
-    for (const [node, occ] of lists) byRef.set(node, occ);
+    for (const [no, occ] of lists) if (occ) byRef.set(view.nodeAt(no)!, occ);
     return counts;
   }
 
   /**
-   * A clause's occurrences within the bounds from the kind log, by one of its own predicates, when
-   * that predicate keeps at most a quarter of the kind's occurrences the bounds are likely to hold
-   * (else the edges are visited: a scan would list most of the kind); undefined when none qualifies.
+   * Which of a clause's value tests a log scan reads, and how many occurrences it returns: the test keeping the fewest,
+   * when it keeps at most a quarter of the kind's occurrences the bounds are likely to hold (else the edges are
+   * visited: a scan would list most of the kind); undefined when none qualifies.
    */
-  private fromLog(pc: PreparedClause, b: TimeBounds): IndexedOccurrences | undefined {
-    const choice = this.indexChoice(pc, b);
-    return choice && this.view.occurrencesWhere(pc.c.edge, choice.test.prop, choice.test.accept, b);
-  }
-
-  /** Which of a clause's value tests fromLog reads, and how many occurrences it returns (undefined: none qualifies). */
   private indexChoice(pc: PreparedClause, b: TimeBounds): IndexChoice | undefined {
     if (pc.valueTests.length === 0) return undefined;
     const kind = pc.c.edge;
@@ -1411,7 +1437,7 @@ export class PreparedPattern {
       const entities = this.outerSlots.map((slot) => f.nodes[slot]!);
 
       if (p.group) {
-        const keyRow: Record<string, Value> = {};
+        const keyRow: Record<string, Value> = { ...this.emptyKeyRow };
         for (const g of this.groupBy) keyRow[g.name] = normaliseEmpty(g.get(f));
         pre.push({
           group: stableJson(keyRow),
@@ -1425,14 +1451,14 @@ export class PreparedPattern {
         });
         return;
       }
-      const row: Record<string, Value> = {};
+      const row: Record<string, Value> = { ...this.emptyRow };
       for (const pr of this.projectors) row[pr.name] = normaliseEmpty(pr.get(f));
       // Keyed by the id (a hash of the row's identity text): a short key, where the text runs to hundreds of characters.
       const id = detectionId(p.id, this.rowKey(row));
       const prev = out.get(id);
       if (!prev) {
-        const bindings: Record<string, NodeRef> = {};
-        this.outerNodeVars.forEach((v, k) => (bindings[v] = entities[k]!));
+        const bindings = { ...this.emptyBindings } as Record<string, NodeRef>;
+        for (let k = 0; k < entities.length; k++) bindings[this.outerNodeVars[k]!] = entities[k]!;
         out.set(id, { detector: p.id, id, row, time, firstTime: first, entities: sortEntities(entities), bindings, evidence: extra.length ? [...matched, ...extra] : matched });
       } else {
         out.set(id, mergeDetections(prev, { ...prev, time, firstTime: first, entities, evidence: [...matched, ...extra] }));
@@ -1507,21 +1533,11 @@ export class PreparedPattern {
   }
 }
 
-/** The graph's own object for a node a log pass counted (a key endpoint hands out its own), else the node as given. */
-function canonical(pass: IndexPass, counts: ReadonlyMap<NodeRef, number>, node: NodeRef): NodeRef {
-  if (counts.has(node)) return node;
-  if (!pass.byKey) {
-    pass.byKey = new Map();
-    for (const n of counts.keys()) pass.byKey.set(`${n.kind}:${n.key}`, n);
-  }
-  return pass.byKey.get(`${node.kind}:${node.key}`) ?? node;
+/** A node's count in a log pass (0 for a node the graph does not hold, or one made after the pass). */
+function countOf(counts: NodeCounts, no: number): number {
+  return no < 0 ? 0 : (counts.byNo[no] ?? 0);
 }
 
-/**
- * The key a collapsed clause keeps one occurrence per. The usual single value (an IP, a role) is its
- * own key, costing nothing per occurrence: a number, or text not starting with NUL. Anything else is
- * its stable JSON behind a NUL tag, which no untagged key starts with.
- */
 function collapseKey(pc: PreparedClause, f: Frame): string | number {
   const by = pc.collapse!;
   if (by.length === 1) {

@@ -47,15 +47,15 @@ export interface TimeBounds {
 
 /**
  * Occurrences of one edge kind read from its time-ordered log, in (time, event id) order: occurrence k
- * is on the edge from froms[k] to tos[k], and its properties are read from srcs[k] at pos[k] (valid
- * until the graph changes).
+ * is on the edge from node number froms[k] to node number tos[k] (TemporalGraphView.nodeAt), and its
+ * properties are read from srcs[k] at pos[k] (valid until the graph changes).
  */
 export interface IndexedOccurrences {
-  readonly times: readonly number[];
-  readonly froms: readonly NodeRef[];
-  readonly tos: readonly NodeRef[];
+  readonly times: Float64Array;
+  readonly froms: Int32Array;
+  readonly tos: Int32Array;
   readonly srcs: readonly OccurrenceSource[];
-  readonly pos: readonly number[];
+  readonly pos: Int32Array;
 }
 
 /** Read-only view of the temporal graph. */
@@ -68,6 +68,15 @@ export interface TemporalGraphView {
   nodeProps(ref: NodeRef): Readonly<Record<string, Scalar>> | undefined;
   /** Other keys (aliases) the node is known by, in the order they were learnt. */
   nodeAliases(ref: NodeRef): readonly string[];
+  /**
+   * The node's number, or -1 when it is not in the graph: a small integer, fixed while the node exists and
+   * never reused, so a matcher can count by node in an array instead of a map keyed by node.
+   */
+  nodeNumber(ref: NodeRef): number;
+  /** The node with that number (the graph's own object), or undefined when it was dropped or merged. */
+  nodeAt(no: number): NodeRef | undefined;
+  /** One more than the largest node number given out (the length of an array indexed by node number). */
+  nodeNumberLimit(): number;
   /** Every node of a kind. */
   nodesOfKind(kind: NodeKind): Iterable<NodeRef>;
   /** Edges of a kind leaving a node. */

@@ -8,7 +8,6 @@
  * Owns: the kind's occurrences in time order, each with its edge and end nodes. The graph feeds it
  * (new occurrences, retention, value-table compaction, and edges that entity resolution moved).
  */
-import type { NodeRef } from './facts.js';
 import type { IndexedOccurrences, OccurrenceSource } from './graph-view.js';
 import type { Scalar } from './schema.js';
 import { orderByTimeThenId } from './time-order.js';
@@ -19,8 +18,9 @@ const BLOCK = 1024;
 
 /** An edge as the log needs it: its end nodes and its occurrences read by index. */
 export interface LoggedEdge {
-  readonly from: NodeRef;
-  readonly to: NodeRef;
+  /** Its end nodes' numbers (TemporalGraphView.nodeNumber). */
+  readonly fromNo: number;
+  readonly toNo: number;
   readonly size: number;
   time(i: number): number;
   eventId(i: number): string;
@@ -34,9 +34,12 @@ export class LogBlock implements OccurrenceSource {
   n = 0;
   readonly times = new Float64Array(BLOCK);
   ids: string[] = [];
-  /** The edge's end nodes (within a kind, they name the edge): a scan binds them without a read of the edge. */
-  froms: NodeRef[] = [];
-  tos: NodeRef[] = [];
+  /**
+   * The edge's end nodes by number (within a kind, they name the edge): a scan binds and counts them
+   * without a read of the edge or of the node objects, which lie scattered over the heap.
+   */
+  readonly froms = new Int32Array(BLOCK);
+  readonly tos = new Int32Array(BLOCK);
   /**
    * Per property: interned codes (undefined until the block holds a non-null one), in the narrowest
    * array their largest code fits (a table name's code takes one byte; an IP's, four), or the values themselves.
@@ -73,8 +76,8 @@ export class LogBlock implements OccurrenceSource {
 
   /** Points entry i at another edge (entity resolution moved its occurrence there). */
   relink(i: number, edge: LoggedEdge): void {
-    this.froms[i] = edge.from;
-    this.tos[i] = edge.to;
+    this.froms[i] = edge.fromNo;
+    this.tos[i] = edge.toNo;
   }
 
   /** Writes occurrence j of `edge` into free slot i. */
@@ -104,11 +107,9 @@ export class LogBlock implements OccurrenceSource {
     this.version++;
     const n = this.n;
     this.times.copyWithin(from + 1, from, n);
-    for (let k = n; k > from; k--) {
-      this.ids[k] = this.ids[k - 1]!;
-      this.froms[k] = this.froms[k - 1]!;
-      this.tos[k] = this.tos[k - 1]!;
-    }
+    this.froms.copyWithin(from + 1, from, n);
+    this.tos.copyWithin(from + 1, from, n);
+    for (let k = n; k > from; k--) this.ids[k] = this.ids[k - 1]!;
     for (const c of this.codes) c?.copyWithin(from + 1, from, n);
     for (const r of this.raw) if (r) for (let k = n; k > from; k--) r[k] = r[k - 1]!;
   }
@@ -119,8 +120,8 @@ export class LogBlock implements OccurrenceSource {
     const n = this.n;
     this.times.copyWithin(0, k, n);
     this.ids.splice(0, k);
-    this.froms.splice(0, k);
-    this.tos.splice(0, k);
+    this.froms.copyWithin(0, k, n);
+    this.tos.copyWithin(0, k, n);
     for (const c of this.codes) c?.copyWithin(0, k, n);
     for (const r of this.raw) r?.splice(0, k);
     this.n = n - k;
@@ -133,8 +134,8 @@ export class LogBlock implements OccurrenceSource {
     const n = this.n;
     b.times.set(this.times.subarray(from, n));
     b.ids.push(...this.ids.splice(from));
-    b.froms.push(...this.froms.splice(from));
-    b.tos.push(...this.tos.splice(from));
+    b.froms.set(this.froms.subarray(from, n));
+    b.tos.set(this.tos.subarray(from, n));
     this.codes.forEach((c, p) => {
       if (c) (b.codes[p] = new (c.constructor as CodesType)(BLOCK)).set(c.subarray(from, n));
     });
@@ -209,8 +210,8 @@ export class KindLog {
   private readonly answered = new WeakMap<(v: Scalar) => boolean, CodeAnswers>();
   /** Bumped on every change: a count kept for a test is good while it stays the same. */
   private version = 0;
-  /** Per accept function, its last count (a planner asks the same count on every run of a hunt). */
-  private readonly counted = new WeakMap<(v: Scalar) => boolean, { p: number; lo: number; hi: number; version: number; n: number }>();
+  /** Per accept function, its last few counts (a planner asks the same counts on every run of a hunt, and `where` sizes by one). */
+  private readonly counted = new WeakMap<(v: Scalar) => boolean, { p: number; lo: number; hi: number; version: number; n: number }[]>();
 
   constructor(
     private readonly values: ValueTable,
@@ -242,8 +243,6 @@ export class KindLog {
       b.n = Math.min(BLOCK, sorted.length - k);
       // Preallocated: written out of order below, and a sparse array would fall back to a dictionary.
       b.ids = new Array<string>(b.n);
-      b.froms = new Array<NodeRef>(b.n);
-      b.tos = new Array<NodeRef>(b.n);
       log.blocks.push(b);
     }
     // Edge by edge (reading each edge's columns in order), each occurrence written to its place.
@@ -305,7 +304,7 @@ export class KindLog {
       for (; b < this.blocks.length; b++) {
         const blk = this.blocks[b]!;
         let i = firstAtOrAfter(blk.times, blk.n, t, true);
-        for (; i < blk.n && blk.times[i] === t; i++) if (blk.ids[i] === id && blk.froms[i] === edge.from && blk.tos[i] === edge.to) break;
+        for (; i < blk.n && blk.times[i] === t; i++) if (blk.ids[i] === id && blk.froms[i] === edge.fromNo && blk.tos[i] === edge.toNo) break;
         if (i < blk.n && blk.times[i] === t) {
           blk.relink(i, target);
           break;
@@ -337,21 +336,30 @@ export class KindLog {
 
   /** The entries with time in the bounds whose property p passes accept (asked once per interned value). */
   where(p: number, accept: (v: Scalar) => boolean, lo: number, loIn: boolean, hi: number, hiIn: boolean): IndexedOccurrences {
-    const out = { times: [] as number[], froms: [] as NodeRef[], tos: [] as NodeRef[], srcs: [] as OccurrenceSource[], pos: [] as number[] };
+    // Sized by the count over [lo, hi] (whole blocks from their tallies), at least what the bounds keep: no array grows.
+    const most = lo <= hi ? this.countWhere(p, accept, lo, hi) : 0;
+    const times = new Float64Array(most);
+    const froms = new Int32Array(most);
+    const tos = new Int32Array(most);
+    const pos = new Int32Array(most);
+    const srcs = new Array<OccurrenceSource>(most);
+    let n = 0;
     this.scan(p, accept, lo, loIn, hi, hiIn, (b, i) => {
-      out.times.push(b.times[i]!);
-      out.froms.push(b.froms[i]!);
-      out.tos.push(b.tos[i]!);
-      out.srcs.push(b);
-      out.pos.push(i);
+      times[n] = b.times[i]!;
+      froms[n] = b.froms[i]!;
+      tos[n] = b.tos[i]!;
+      srcs[n] = b;
+      pos[n++] = i;
     });
-    return out;
+    srcs.length = n;
+    return { times: times.subarray(0, n), froms: froms.subarray(0, n), tos: tos.subarray(0, n), srcs, pos: pos.subarray(0, n) };
   }
 
   /** How many entries with time in [lo, hi] pass accept on property p (blocks inside the range counted from their tallies). */
   countWhere(p: number, accept: (v: Scalar) => boolean, lo: number, hi: number): number {
-    const last = this.counted.get(accept);
-    if (last && last.p === p && last.lo === lo && last.hi === hi && last.version === this.version) return last.n;
+    let kept = this.counted.get(accept);
+    if (!kept) this.counted.set(accept, (kept = []));
+    for (const c of kept) if (c.p === p && c.lo === lo && c.hi === hi && c.version === this.version) return c.n;
     let n = 0;
     const blocks = this.blocks;
     let b = this.firstBlock(lo, true);
@@ -372,7 +380,8 @@ export class KindLog {
       this.scanBlock(blk, p, accept, lo, true, hi, true, () => {
         n++;
       });
-    this.counted.set(accept, { p, lo, hi, version: this.version, n });
+    if (kept.length === 4) kept.shift();
+    kept.push({ p, lo, hi, version: this.version, n });
     return n;
   }
 
@@ -407,12 +416,16 @@ export class KindLog {
     if (past) end = firstAtOrAfter(times, n, hi, !hiIn);
     const raw = blk.raw[p];
     const codes = blk.codes[p];
-    if (!raw && !codes && !accept(null)) return !past;
-    const ans = this.answersFor(accept);
-    for (; i < end; i++) {
-      if (raw ? !accept(raw[i] ?? null) : codes && !this.passes(ans, codes[i]!, accept)) continue;
-      visit(blk, i);
-    }
+    if (raw) {
+      for (; i < end; i++) if (accept(raw[i] ?? null)) visit(blk, i);
+    } else if (codes) {
+      // One array read per entry: the answer for its code, asked of accept only the first time a code is met.
+      const ans = this.answersFor(accept);
+      for (; i < end; i++) {
+        const a = ans[codes[i]!]!;
+        if (a === 1 || (a === 0 && this.passes(ans, codes[i]!, accept))) visit(blk, i);
+      }
+    } else if (accept(null)) for (; i < end; i++) visit(blk, i);
     return !past;
   }
 

@@ -82,6 +82,8 @@ const KIND_INDEX = Object.fromEntries(EDGE_KIND_NAMES.map((k, i) => [k, i])) as 
 
 interface NodeState {
   readonly ref: NodeRef;
+  /** The node's number (TemporalGraphView.nodeNumber): its place in the graph's list of nodes by number. */
+  readonly no: number;
   readonly gkey: string;
   readonly props: Record<string, Scalar>;
   aliases: string[] | null;
@@ -126,9 +128,19 @@ class TemporalEdge extends OccurrenceColumns implements EdgeHandle {
   get to(): NodeRef {
     return this.dst.ref;
   }
+
+  get fromNo(): number {
+    return this.src.no;
+  }
+
+  get toNo(): number {
+    return this.dst.no;
+  }
 }
 
 const NO_EDGES: readonly EdgeHandle[] = Object.freeze([]);
+/** Where the graph's own node objects keep their number (not enumerable: no JSON or equality sees it). */
+const NUMBER = Symbol('node number');
 /** Edges sampled to judge whether a test is selective enough to count (countWhere). */
 const SAMPLE_EDGES = 2048;
 
@@ -139,6 +151,11 @@ export class TemporalGraph implements TemporalGraphView {
   private readonly layouts: Record<EdgeKind, ColumnLayout>;
   private readonly nodes = new Map<NodeKind, Map<string, NodeState>>();
   private readonly aliases = new AliasIndex();
+  /**
+   * Node objects by number, in the order nodes were made; a dropped or merged node's place stays empty
+   * (numbers are never reused, so a number a scan returned never names another node).
+   */
+  private readonly byNo: (NodeRef | undefined)[] = [];
   /** Every edge of each kind (its position kept on the edge), so a clause with both ends free reads them without visiting every node. */
   private readonly kindEdges = {} as Record<EdgeKind, TemporalEdge[]>;
   private readonly occCount = {} as Record<EdgeKind, number>;
@@ -211,6 +228,20 @@ export class TemporalGraph implements TemporalGraphView {
   /** Other keys (aliases) the node is known by, in the order they were learnt. */
   nodeAliases(ref: NodeRef): readonly string[] {
     return this.state(ref)?.aliases ?? [];
+  }
+
+  nodeNumber(ref: NodeRef): number {
+    const no = (ref as { [NUMBER]?: number })[NUMBER];
+    if (no !== undefined && this.byNo[no] === ref) return no;
+    return this.state(ref)?.no ?? -1;
+  }
+
+  nodeAt(no: number): NodeRef | undefined {
+    return this.byNo[no];
+  }
+
+  nodeNumberLimit(): number {
+    return this.byNo.length;
   }
 
   *nodesOfKind(kind: NodeKind): Iterable<NodeRef> {
@@ -472,9 +503,11 @@ export class TemporalGraph implements TemporalGraphView {
     let s = this.lookup(kind, key);
     if (!s) {
       key = ownString(key);
-      const ref: NodeRef = Object.freeze({ kind, key });
+      // The number rides on the graph's own object, hidden from JSON and equality, so nodeNumber reads it without a lookup.
+      const ref: NodeRef = Object.freeze(Object.defineProperty({ kind, key }, NUMBER, { value: this.byNo.length }));
       const gkey = `${kind}:${key}`;
-      s = { ref, gkey, props: { key }, aliases: null, seen: time, out: null, in: null, outSpan: null, inSpan: null, outTo: null };
+      s = { ref, no: this.byNo.length, gkey, props: { key }, aliases: null, seen: time, out: null, in: null, outSpan: null, inSpan: null, outTo: null };
+      this.byNo.push(ref);
       this.kindMap(kind).set(key, s);
       this.graph.addNode(gkey, { kind, key, props: s.props });
     } else if (time > s.seen) s.seen = time;
@@ -512,6 +545,7 @@ export class TemporalGraph implements TemporalGraphView {
     if (n.seen > m.seen) m.seen = n.seen;
     this.kindMap(kind).delete(n.ref.key);
     this.graph.dropNode(n.gkey);
+    this.byNo[n.no] = undefined;
     for (const l of [...this.mergeListeners]) l({ absorbed: n.ref, into: m.ref });
   }
 
@@ -519,6 +553,7 @@ export class TemporalGraph implements TemporalGraphView {
     for (const a of s.aliases ?? []) this.aliases.delete(kind, a);
     this.kindMap(kind).delete(s.ref.key);
     this.graph.dropNode(s.gkey);
+    this.byNo[s.no] = undefined;
   }
 
   private findEdge(kind: EdgeKind, src: NodeState, dst: NodeState): TemporalEdge | undefined {

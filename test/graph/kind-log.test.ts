@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { edgePropPosition, type Scalar } from '../../src/graph/schema.js';
 import { TemporalGraph } from '../../src/graph/temporal-graph.js';
+import type { NodeRef } from '../../src/graph/facts.js';
 import type { IndexedOccurrences } from '../../src/graph/graph-view.js';
 import { KindLog } from '../../src/graph/kind-log.js';
 import { ValueTable } from '../../src/graph/value-table.js';
@@ -16,16 +17,14 @@ function idsOf(got: IndexedOccurrences): string[] {
 
 /** A stand-in edge: its occurrences as plain rows of codes; property 1 is stored raw when `raw` says so. */
 class FakeEdge {
-  readonly from: { kind: 'User'; key: string };
-  readonly to = { kind: 'IP' as const, key: 'ip' };
+  /** Node numbers: the user's as given, the IP's always 1. */
+  readonly toNo = 1;
   constructor(
     readonly values: ValueTable,
     readonly rows: { t: number; id: string; codes: number[] }[],
     readonly raw: boolean,
-    user = 'u',
-  ) {
-    this.from = { kind: 'User', key: user };
-  }
+    readonly fromNo = 0,
+  ) {}
   get size(): number {
     return this.rows.length;
   }
@@ -73,7 +72,7 @@ describe('KindLog', () => {
         const log = KindLog.of(values, 2, all.filter((x) => x.pre).map((x) => x.e));
         for (const x of all) if (!x.pre) log.add(x.e, 0);
         // Every fifth edge is merged into another: its entries point there.
-        const target = new FakeEdge(values, [], false, 'merged');
+        const target = new FakeEdge(values, [], false, 7);
         all.forEach((x, k) => {
           if (k % 5 === 0) {
             log.relink(x.e, target);
@@ -95,10 +94,10 @@ describe('KindLog', () => {
         const gotIds = idsOf(got);
         const want = kept.filter((x) => x.t >= lo && x.t < lo + len && accept(x.v0));
         expect(gotIds).toEqual(want.map((x) => x.id));
-        expect(got.times).toEqual(want.map((x) => x.t));
+        expect(Array.from(got.times)).toEqual(want.map((x) => x.t));
         const byId = (id: string): (typeof all)[number] => all[Number(id.slice(1))]!;
-        got.froms.forEach((from, k) => expect(from).toBe(byId(gotIds[k]!).e.from));
-        got.tos.forEach((to, k) => expect(to).toBe(byId(gotIds[k]!).e.to));
+        got.froms.forEach((from, k) => expect(from).toBe(byId(gotIds[k]!).e.fromNo));
+        got.tos.forEach((to, k) => expect(to).toBe(byId(gotIds[k]!).e.toNo));
         // Properties read from the log are the edges' own, coded or raw.
         got.srcs.forEach((src, k) => {
           const x = byId(gotIds[k]!);
@@ -143,15 +142,29 @@ describe('TemporalGraph.occurrencesWhere (the kind log)', () => {
         (events, built, cut, lo, len, loIn, hiIn) => {
           const g = new TemporalGraph();
           const bounds = { lo, loIn, hi: lo + len, hiIn };
+          const seen: NodeRef[] = [];
           events.forEach((e, i) => {
             if (i === built) for (const a of accepts) g.occurrencesWhere('SIGNED_IN', 'resultType', a, bounds);
             const upn = `user${e.u}@contoso.com`;
             const oid = `oid-${e.u}`;
             const props: Record<string, Scalar> = { resultType: results[e.r]! };
             if (e.app) props['app'] = 'Azure Portal';
-            g.apply(signIn(`e${i}`, e.time, e.byOid ? oid : upn, `10.0.0.${e.ip}`, { aliases: e.byOid || e.alias > 0 ? [] : [oid], props }));
+            for (const o of g.apply(signIn(`e${i}`, e.time, e.byOid ? oid : upn, `10.0.0.${e.ip}`, { aliases: e.byOid || e.alias > 0 ? [] : [oid], props }))) seen.push(o.from, o.to);
           });
           if (cut !== null) g.removeBefore(cut);
+          // Node numbers: one per live node, found from the graph's object or a copy of it; a node merged away or
+          // dropped has none, and its old number names nothing (numbers are not reused).
+          const live = [...g.nodesOfKind('User'), ...g.nodesOfKind('IP')];
+          const numbers = live.map((n) => g.nodeNumber(n));
+          expect(new Set(numbers).size).toBe(live.length);
+          live.forEach((n, k) => {
+            expect(numbers[k]).toBeGreaterThanOrEqual(0);
+            expect(g.nodeAt(numbers[k]!)).toBe(n);
+            expect(g.nodeNumber({ kind: n.kind, key: n.key })).toBe(numbers[k]);
+            expect(JSON.stringify(n)).toBe(JSON.stringify({ kind: n.kind, key: n.key }));
+          });
+          for (const ref of seen) if (!g.hasNode(ref)) expect(g.nodeNumber(ref)).toBe(-1);
+          for (let no = 0; no < g.nodeNumberLimit(); no++) if (!numbers.includes(no)) expect(g.nodeAt(no)).toBeUndefined();
           // The kind's edge list, kept through merges and drops, holds exactly the edges its nodes hold.
           const pair = (e: { from: { key: string }; to: { key: string } }): string => `${e.from.key}>${e.to.key}`;
           const listed = g.edgesOfKind('SIGNED_IN').map(pair);
@@ -169,11 +182,13 @@ describe('TemporalGraph.occurrencesWhere (the kind log)', () => {
             expected.sort(byTimeThenId);
             const got = g.occurrencesWhere('SIGNED_IN', 'resultType', accept, bounds)!;
             const ids = idsOf(got);
-            const rows = got.times.map((t, k) => ({ t, id: ids[k]!, from: got.froms[k]!.key, to: got.tos[k]!.key }));
+            const rows = Array.from(got.times, (t, k) => ({ t, id: ids[k]!, from: g.nodeAt(got.froms[k]!)!.key, to: g.nodeAt(got.tos[k]!)!.key }));
             expect(rows).toEqual(expected);
             // Each reference resolves to a live occurrence of its edge, whose properties the log's copy reads alike.
             got.froms.forEach((from, k) => {
-              const e = g.edge('SIGNED_IN', from, got.tos[k]!)!;
+              const e = g.edge('SIGNED_IN', g.nodeAt(from)!, g.nodeAt(got.tos[k]!)!)!;
+              // The numbers name the edge's own end nodes (after merges too).
+              expect([g.nodeNumber(e.from), g.nodeNumber(e.to)]).toEqual([from, got.tos[k]]);
               const i = Array.from({ length: e.size }, (_, j) => j).find((j) => e.eventId(j) === ids[k] && e.time(j) === got.times[k])!;
               expect(i).toBeGreaterThanOrEqual(0);
               for (const prop of ['resultType', 'app', 'ip', 'upn']) expect(got.srcs[k]!.propAt(got.pos[k]!, edgePropPosition('SIGNED_IN', prop))).toBe(e.prop(i, prop));

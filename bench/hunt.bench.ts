@@ -16,7 +16,7 @@
  * device registrations, registrations from unseen IPs) so detectors have work.
  *
  * Prints, per detector, the batch time over the whole span and over its last day: the median of `runs`,
- * the first run (which builds the kind logs it reads), and gc/run (garbage-collection pauses during
+ * the first run (cold: its plans and per-code answers are made then), and gc/run (garbage-collection pauses during
  * its runs, divided by the runs). Beside it, the same hunt as DuckDB SQL over the same events
  * (bench/duckdb-hunt-reference.ts: its time, rows and ratio). Then the streaming latency per event
  * (p50, p99, max) for the last `streamed` events fed one at a time through TemporalGraph.apply and
@@ -253,7 +253,7 @@ async function main(): Promise<void> {
   let tRef = performance.now();
   const reference = DUCKDB ? await loadDuckDbReference(events) : null;
   if (reference) console.log(`DuckDB reference tables loaded in ${ms(performance.now() - tRef)}`);
-  console.log(`\nbatch time per detector (median of ${RUNS} runs; first: the first run, which builds the kind logs it reads); DuckDB: the same hunt in SQL over the same events, and its time / idgraph's`);
+  console.log(`\nbatch time per detector (median of ${RUNS} runs; first: the first run, cold); DuckDB: the same hunt in SQL over the same events, and its time / idgraph's`);
   // Garbage-collection pauses (every kind) while a detector's runs go on, per run: on a heap this size they are much of a run.
   const gcPauses: { start: number; duration: number }[] = [];
   const gcObserver = new PerformanceObserver((list) => {
@@ -269,7 +269,7 @@ async function main(): Promise<void> {
   const head = (r: string): string => `${(r === 'all' ? 'whole span' : r).padStart(12)} ${'first'.padStart(10)} ${'gc/run'.padStart(9)} ${'rows'.padStart(7)}${reference ? ` ${'DuckDB'.padStart(10)} ${'rows'.padStart(7)} ${'ratio'.padStart(6)}` : ''}`;
   console.log(`${'detector'.padEnd(38)} ${Object.keys(ranges).map(head).join(' ')}`);
   if (PROFILE_BATCH) {
-    // The profile is of warm runs: one run per detector first builds the kind logs (its own cost, in "first" otherwise).
+    // The profile is of warm runs: one run per detector first (its cold start is in "first" otherwise).
     for (const { pattern } of catalog)
       for (const r of Object.values(ranges)) {
         runDetector(pattern, g, r);

@@ -97,7 +97,7 @@ export interface TemporalGraphView {
   occurrencesOfKind(kind: EdgeKind): number;
   /**
    * The occurrences of an edge kind whose property `prop` passes `accept`, with time in the bounds,
-   * from the kind's time-ordered log (built on first use, then kept current on every change).
+   * from the kind's time-ordered log (kept current on every change).
    * Undefined when `prop` is not a property of the kind. Pass the same accept function again: its
    * answers per value are kept.
    */

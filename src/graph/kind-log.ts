@@ -10,7 +10,6 @@
  */
 import type { IndexedOccurrences, OccurrenceSource } from './graph-view.js';
 import type { Scalar } from './schema.js';
-import { orderByTimeThenId } from './time-order.js';
 import type { ValueTable } from './value-table.js';
 
 /** Entries per block: appends fill a block; a late event that lands in a full one splits it in two. */
@@ -54,6 +53,14 @@ export class LogBlock implements OccurrenceSource {
   constructor(private readonly values: ValueTable, np: number) {
     this.codes = new Array<Codes | undefined>(np).fill(undefined);
     this.raw = new Array<Scalar[] | undefined>(np).fill(undefined);
+  }
+
+  /** Bytes the block holds, estimated (KindLog.bytes). */
+  bytes(): number {
+    let n = this.times.byteLength + this.froms.byteLength + this.tos.byteLength + 8 * this.ids.length;
+    for (const c of this.codes) n += c?.byteLength ?? 0;
+    for (const r of this.raw) n += 8 * (r?.length ?? 0);
+    return n;
   }
 
   /** Time (epoch ms) of entry i. */
@@ -100,6 +107,33 @@ export class LogBlock implements OccurrenceSource {
         if (c) c[i] = 0;
       }
     }
+  }
+
+  /** Writes entry j of another block into slot i (counted in n already). */
+  copyFrom(i: number, src: LogBlock, j: number): void {
+    this.version++;
+    this.times[i] = src.times[j]!;
+    this.ids[i] = src.ids[j]!;
+    this.froms[i] = src.froms[j]!;
+    this.tos[i] = src.tos[j]!;
+    for (let p = 0; p < this.codes.length; p++) {
+      if (src.raw[p] || this.raw[p]) {
+        this.toRaw(p)[i] = src.propAt(j, p);
+        continue;
+      }
+      const code = src.codes[p]?.[j] ?? 0;
+      if (code !== 0) this.fitting(p, code)[i] = code;
+      else {
+        const c = this.codes[p];
+        if (c) c[i] = 0;
+      }
+    }
+  }
+
+  /** Drops the last entry. */
+  dropLast(): void {
+    this.version++;
+    this.n--;
   }
 
   /** Moves entries [from, n) one place right (from < BLOCK - 1 free slots assumed). */
@@ -218,41 +252,18 @@ export class KindLog {
     private readonly np: number,
   ) {}
 
+  /** Bytes the log holds, estimated: its typed arrays' lengths, plus a pointer (8 bytes) per event id and raw value slot. */
+  bytes(): number {
+    let n = 0;
+    for (const b of this.blocks) n += b.bytes();
+    return n;
+  }
+
   /** Number of entries. */
   get size(): number {
     let n = 0;
     for (const b of this.blocks) n += b.n;
     return n;
-  }
-
-  /** A log of the given edges' occurrences, every one of them. */
-  static of(values: ValueTable, np: number, edges: readonly LoggedEdge[]): KindLog {
-    const log = new KindLog(values, np);
-    const times: number[] = [];
-    const ids: string[] = [];
-    for (const e of edges)
-      for (let i = 0; i < e.size; i++) {
-        times.push(e.time(i));
-        ids.push(e.eventId(i));
-      }
-    const sorted = orderByTimeThenId(times, ids);
-    const rank = new Uint32Array(sorted.length);
-    for (let k = 0; k < sorted.length; k++) rank[sorted[k]!] = k;
-    for (let k = 0; k < sorted.length; k += BLOCK) {
-      const b = new LogBlock(values, np);
-      b.n = Math.min(BLOCK, sorted.length - k);
-      // Preallocated: written out of order below, and a sparse array would fall back to a dictionary.
-      b.ids = new Array<string>(b.n);
-      log.blocks.push(b);
-    }
-    // Edge by edge (reading each edge's columns in order), each occurrence written to its place.
-    let k = 0;
-    for (const e of edges)
-      for (let i = 0; i < e.size; i++, k++) {
-        const at = rank[k]!;
-        log.blocks[Math.floor(at / BLOCK)]!.write(at % BLOCK, e, i);
-      }
-    return log;
   }
 
   /** Adds occurrence i of `edge` in (time, event id) order; appends in time order touch the last block only. */
@@ -279,7 +290,21 @@ export class KindLog {
     }
     let blk = blocks[b]!;
     let at = position(t, id, blk);
-    if (blk.n === BLOCK) {
+    const next = blocks[b + 1];
+    if (blk.n === BLOCK && next && next.n < BLOCK) {
+      // A late event into a full block whose next one has room (late events land in the last few blocks, so
+      // the next is usually the one appends fill): the entry at the seam moves over, and blocks stay full.
+      // Halving the block instead would leave two half-empty blocks for good (a third more log memory).
+      if (at === BLOCK) {
+        blk = next;
+        at = 0;
+      } else {
+        next.shiftRight(0);
+        next.n++;
+        next.copyFrom(0, blk, BLOCK - 1);
+        blk.dropLast();
+      }
+    } else if (blk.n === BLOCK) {
       const half = BLOCK >>> 1;
       blocks.splice(b + 1, 0, blk.splitAt(half));
       if (at > half) {

@@ -49,8 +49,31 @@ export function sortEntities(nodes: Iterable<NodeRef>): NodeRef[] {
   return sorted;
 }
 
+/**
+ * JSON text of recent short strings. Every row's identity is its values' JSON, and rows repeat their values
+ * (a user's UPN, an app, a result description): a lookup costs about a tenth of JSON.stringify.
+ */
+const textJson = new Map<string, string>();
+/** Strings cached at most, and the longest cached (long ones are mostly unique: user agents, correlation ids). */
+const TEXT_JSON_CAP = 65_536;
+const TEXT_JSON_LONGEST = 256;
+
+/** JSON.stringify of a string, from the cache when it holds it. */
+function jsonOfText(s: string): string {
+  if (s.length > TEXT_JSON_LONGEST) return JSON.stringify(s);
+  let j = textJson.get(s);
+  if (j === undefined) {
+    if (textJson.size >= TEXT_JSON_CAP) textJson.clear();
+    textJson.set(s, (j = JSON.stringify(s)));
+  }
+  return j;
+}
+
 /** Stable JSON: object keys sorted, so equal values always give equal text. */
 export function stableJson(v: unknown): string {
+  if (typeof v === 'string') return jsonOfText(v);
+  // JSON.stringify's own text for a finite number; NaN and the infinities are null in JSON.
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : 'null';
   if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null';
   if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
   const o = v as Record<string, unknown>;

@@ -165,11 +165,11 @@ export class TemporalGraph implements TemporalGraphView {
   private readonly mergeListeners: ((m: NodeMerge) => void)[] = [];
   /**
    * Per edge kind, its occurrences in time order as columns (occurrencesWhere), kept from the first event
-   * on: built later from the edges, a million sign-ins' log took 4-6 s (each edge's columns read at
-   * random), paid by the first hunt; kept on apply, an append costs a fraction of a microsecond.
+   * on: built later from the edges, a million sign-ins' log took 4-12 s (each edge's columns read at
+   * random), paid by the first hunt of every process; kept on apply, an append touches the last block.
    */
   private readonly logs = new Map<EdgeKind, KindLog>();
-  /** Per edge kind and property: sampled values (to judge whether an index is worth building), and the kind's size then. */
+  /** Per edge kind and property: sampled values (to judge whether a test is selective enough to count), and the kind's size then. */
   private readonly samples = new Map<string, { values: Scalar[]; at: number; shares: WeakMap<(v: Scalar) => boolean, number> }>();
 
   constructor() {

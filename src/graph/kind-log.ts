@@ -5,14 +5,18 @@
  * a table out, so such a scan reads memory in order instead of hopping from edge to edge across the
  * heap, and a predicate on an interned property is one array read per occurrence.
  *
- * Owns: the kind's occurrences in time order, each with its edge and end nodes. The graph feeds it
- * (new occurrences, retention, value-table compaction, and edges that entity resolution moved).
+ * Owns: the kind's occurrences in time order, each with its end nodes (which name its edge within the
+ * kind). The graph feeds it (new occurrences, retention, value-table compaction, and edges that entity
+ * resolution moved).
  */
 import type { IndexedOccurrences, OccurrenceSource } from './graph-view.js';
 import type { Scalar } from './schema.js';
 import type { ValueTable } from './value-table.js';
 
-/** Entries per block: appends fill a block; a late event that lands in a full one splits it in two. */
+/**
+ * Entries per block: appends fill a block; a late event that lands in a full one moves its last entry
+ * into the next block when that has room, else splits it in two.
+ */
 const BLOCK = 1024;
 
 /** An edge as the log needs it: its end nodes and its occurrences read by index. */
@@ -94,18 +98,9 @@ export class LogBlock implements OccurrenceSource {
     this.ids[i] = edge.eventId(j);
     this.relink(i, edge);
     for (let p = 0; p < this.codes.length; p++) {
-      const r = this.raw[p];
-      if (r) {
-        r[i] = edge.propAt(j, p);
-        continue;
-      }
-      const code = edge.codeAt(j, p);
+      const code = this.raw[p] ? -1 : edge.codeAt(j, p);
       if (code < 0) this.toRaw(p)[i] = edge.propAt(j, p);
-      else if (code !== 0) this.fitting(p, code)[i] = code;
-      else {
-        const c = this.codes[p];
-        if (c) c[i] = 0;
-      }
+      else this.putCode(p, i, code);
     }
   }
 
@@ -117,16 +112,8 @@ export class LogBlock implements OccurrenceSource {
     this.froms[i] = src.froms[j]!;
     this.tos[i] = src.tos[j]!;
     for (let p = 0; p < this.codes.length; p++) {
-      if (src.raw[p] || this.raw[p]) {
-        this.toRaw(p)[i] = src.propAt(j, p);
-        continue;
-      }
-      const code = src.codes[p]?.[j] ?? 0;
-      if (code !== 0) this.fitting(p, code)[i] = code;
-      else {
-        const c = this.codes[p];
-        if (c) c[i] = 0;
-      }
+      if (src.raw[p] || this.raw[p]) this.toRaw(p)[i] = src.propAt(j, p);
+      else this.putCode(p, i, src.codes[p]?.[j] ?? 0);
     }
   }
 
@@ -199,6 +186,15 @@ export class LogBlock implements OccurrenceSource {
     const made = { version: this.version, codes: Int32Array.from(byCode.keys()), counts: Int32Array.from(byCode.values()) };
     this.tallies[p] = made;
     return made;
+  }
+
+  /** Writes a code into slot i of property p's coded column (0, absent, allocates nothing: a column that is not there reads as absent). */
+  private putCode(p: number, i: number, code: number): void {
+    if (code !== 0) this.fitting(p, code)[i] = code;
+    else {
+      const c = this.codes[p];
+      if (c) c[i] = 0;
+    }
   }
 
   /** Property p's code column, made or widened so that `code` fits. */

@@ -120,10 +120,8 @@ function noOccurrences(): NodeOccurrences {
 interface ValueTest {
   readonly prop: string;
   readonly accept: (v: Value) => boolean;
-  /** Its place in the clause's local predicates. */
-  readonly local: number;
   /** The clause's other local predicates: what an occurrence a log scan found by this test must still pass. */
-  rest: readonly Getter<Frame>[];
+  readonly rest: readonly Getter<Frame>[];
 }
 
 /** One node's occurrences for a clause, merged across its edges, in (time, event id) order. */
@@ -392,13 +390,14 @@ export class PreparedPattern {
    * Compiles a per-occurrence predicate. When it reads a single occurrence property and no
    * parameter, its result is memoised per distinct value (valueFunction). An `and`, `or` or `not`
    * over several properties is compiled branch by branch, so each branch on one property is memoised so.
-   * Value tests (what a scan of the kind log can answer) are the memoised predicates at the top only.
+   * Value tests (what a scan of the kind log can answer) are the memoised predicates at the top only: each is
+   * handed to onTest.
    */
-  private compileLocal(own: string, e: Expr, scope: Scope<Frame>, valueTests: ValueTest[] | null, local = -1): Getter<Frame> {
+  private compileLocal(own: string, e: Expr, scope: Scope<Frame>, onTest: ((prop: string, accept: (v: Value) => boolean) => void) | null): Getter<Frame> {
     const vf = this.valueFunction(e);
     if (vf && vf.variable === own) {
       const accept = (v: Value): boolean => vf.of(v) === true;
-      valueTests?.push({ prop: vf.prop, accept, local, rest: [] });
+      onTest?.(vf.prop, accept);
       const read = scope.prop(own, vf.prop);
       return (f) => accept(read(f));
     }
@@ -423,7 +422,6 @@ export class PreparedPattern {
 
   private prepareClause(c: CompiledClause, scope: Scope<Frame>): PreparedClause {
     const binds = new Set<string>([c.as]);
-    const valueTests: ValueTest[] = [];
     const endpointSlot = (e: CompiledClause['from']): number | null => {
       if (e.var === undefined) return null;
       binds.add(e.var);
@@ -441,8 +439,10 @@ export class PreparedPattern {
     const matchNames = new Set(this.p.match.map((m) => m.as));
     const windowReads = new Set<string>();
     if (indexable && c.window) for (const e of [c.window.from, c.window.to]) if (e) for (const v of exprVariables(e)) if (matchNames.has(v)) windowReads.add(v);
-    const local = c.local.map((e, j) => this.compileLocal(c.as, e, scope, valueTests, j));
-    for (const vt of valueTests) vt.rest = local.filter((_, j) => j !== vt.local);
+    // A local predicate is at most one value test (itself, memoised): what a scan by it leaves are the others.
+    const tests: { prop: string; accept: (v: Value) => boolean; j: number }[] = [];
+    const local = c.local.map((e, j) => this.compileLocal(c.as, e, scope, (prop, accept) => tests.push({ prop, accept, j })));
+    const valueTests: ValueTest[] = tests.map(({ prop, accept, j }) => ({ prop, accept, rest: local.filter((_, k) => k !== j) }));
     return {
       c,
       slot: this.occSlot.get(c.as)!,
@@ -1538,6 +1538,11 @@ function countOf(counts: NodeCounts, no: number): number {
   return no < 0 ? 0 : (counts.byNo[no] ?? 0);
 }
 
+/**
+ * The key a collapsed clause keeps one occurrence per. The usual single value (an IP, a role) is its
+ * own key, costing nothing per occurrence: a number, or text not starting with NUL. Anything else is
+ * its stable JSON behind a NUL tag, which no untagged key starts with.
+ */
 function collapseKey(pc: PreparedClause, f: Frame): string | number {
   const by = pc.collapse!;
   if (by.length === 1) {

@@ -7,7 +7,7 @@
  * of the streaming loop and of the warm batch runs alone), duckdb=0 (skips the DuckDB reference),
  * compare=DIR (another build, compiled with tsc into DIR: its graph and detectors run in this process,
  * alternating run by run with this build's, so a change is measured against the same machine state;
- * this machine's timings drift by a third between processes).
+ * this machine's timings drift by a third between processes; gc/run then counts both builds' collections).
  *
  * Builds a temporal graph from generated sign-ins (seeded, so every run builds
  * the same graph) plus the other tables the detectors read: MFA changes, device
@@ -55,21 +55,23 @@ const DUCKDB = args['duckdb'] !== '0';
 /** compare=DIR: a tsc build of another commit to time against, run by run (see the header). */
 const COMPARE = args['compare'];
 
-/** What the bench runs of a build: its graph and batch runner, and its detectors by id. */
+/** Another build as the bench runs it: its graph of the same events, its batch runner, and its detectors by id. */
 interface Build {
-  readonly Graph: typeof TemporalGraph;
+  readonly graph: TemporalGraph;
   readonly run: typeof runDetector;
   readonly patterns: ReadonlyMap<string, Parameters<typeof runDetector>[0]>;
 }
 
-/** The other build named by compare=DIR (its modules are loaded from its own files, so nothing is shared with this one). */
-async function loadBuild(dir: string): Promise<Build> {
+/** The build named by compare=DIR, its graph built from `events` (its modules come from its own files: nothing is shared with this one). */
+async function loadBuild(dir: string, events: readonly EventFacts[]): Promise<Build> {
   const at = (file: string): string => pathToFileURL(resolve(dir, file)).href;
-  const graph = (await import(at('src/graph/temporal-graph.js'))) as { TemporalGraph: typeof TemporalGraph };
+  const { TemporalGraph: Graph } = (await import(at('src/graph/temporal-graph.js'))) as { TemporalGraph: typeof TemporalGraph };
   const batch = (await import(at('src/detect/batch.js'))) as { runDetector: typeof runDetector };
   const cat = (await import(at('src/detect/catalog.js'))) as { loadCatalog: typeof loadCatalog };
   const patterns = new Map([...cat.loadCatalog().values()].map((c) => [c.definition.id, c.pattern]));
-  return { Graph: graph.TemporalGraph, run: batch.runDetector, patterns };
+  const graph = new Graph();
+  for (const e of events) graph.apply(e);
+  return { graph, run: batch.runDetector, patterns };
 }
 
 /** Starts the inspector's CPU profiler (100 µs samples); the returned function stops it and writes FILE. */
@@ -238,14 +240,9 @@ async function main(): Promise<void> {
   const s = g.stats();
   console.log(`graph built in ${ms(performance.now() - t)}: ${s.totalNodes.toLocaleString()} nodes, ${s.totalEdges.toLocaleString()} edges, ${s.totalOccurrences.toLocaleString()} occurrences`);
 
-  const other = COMPARE ? await loadBuild(COMPARE) : null;
-  let g2: TemporalGraph | null = null;
-  if (other) {
-    t = performance.now();
-    g2 = new other.Graph();
-    for (const e of events) g2.apply(e);
-    console.log(`compare: ${COMPARE}'s graph built in ${ms(performance.now() - t)}; each cell below is this build's median, then that build's, run alternately`);
-  }
+  t = performance.now();
+  const other = COMPARE ? await loadBuild(COMPARE, events) : null;
+  if (other) console.log(`compare: ${COMPARE} loaded and its graph built in ${ms(performance.now() - t)}; each cell below is this build's median, then that build's, run alternately`);
 
   const span = g.timeSpan()!;
   const allRanges = { all: { start: span.first, end: span.last }, 'last day': { start: span.last - DAY, end: span.last } };
@@ -274,7 +271,7 @@ async function main(): Promise<void> {
       for (const r of Object.values(ranges)) {
         runDetector(pattern, g, r);
         const theirs = other?.patterns.get(pattern.id);
-        if (theirs) other!.run(theirs, g2!, r);
+        if (other && theirs) other.run(theirs, other.graph, r);
       }
     console.log('profileBatch: each detector ran once before the profile started, so "first" is a warm run');
   }
@@ -294,7 +291,7 @@ async function main(): Promise<void> {
         times.push(performance.now() - t);
         if (!other || !theirPattern) continue;
         t = performance.now();
-        theirRows = other.run(theirPattern, g2!, r).length;
+        theirRows = other.run(theirPattern, other.graph, r).length;
         theirs.push(performance.now() - t);
       }
       const gc = await gcPerRun(from, performance.now(), RUNS);

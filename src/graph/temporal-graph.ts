@@ -168,7 +168,7 @@ export class TemporalGraph implements TemporalGraphView {
    * on: built later from the edges, a million sign-ins' log took 4-12 s (each edge's columns read at
    * random), paid by the first hunt of every process; kept on apply, an append touches the last block.
    */
-  private readonly logs = new Map<EdgeKind, KindLog>();
+  private readonly logs = {} as Record<EdgeKind, KindLog>;
   /** Per edge kind and property: sampled values (to judge whether a test is selective enough to count), and the kind's size then. */
   private readonly samples = new Map<string, { values: Scalar[]; at: number; shares: WeakMap<(v: Scalar) => boolean, number> }>();
 
@@ -179,7 +179,7 @@ export class TemporalGraph implements TemporalGraphView {
       layouts[k] = new ColumnLayout(k, this.values);
       this.kindEdges[k] = [];
       this.occCount[k] = 0;
-      this.logs.set(k, new KindLog(this.values, layouts[k].names.length));
+      this.logs[k] = new KindLog(this.values, layouts[k].names.length);
     }
     this.layouts = layouts;
   }
@@ -200,7 +200,7 @@ export class TemporalGraph implements TemporalGraphView {
       const edge = this.ensureEdge(ef.kind, src, dst);
       const i = edge.insert(ef.time, ef.eventId, ef.props);
       refreshSpan(edge);
-      this.logs.get(ef.kind)!.add(edge, i);
+      this.logs[ef.kind].add(edge, i);
       this.occCount[ef.kind]++;
       if (ef.time < this.first) this.first = ef.time;
       if (ef.time > this.last) this.last = ef.time;
@@ -294,7 +294,7 @@ export class TemporalGraph implements TemporalGraphView {
   occurrencesWhere(kind: EdgeKind, prop: string, accept: (v: Scalar) => boolean, b: TimeBounds): IndexedOccurrences | undefined {
     const column = edgePropPosition(kind, prop);
     if (column < 0) return undefined;
-    return this.logs.get(kind)!.where(column, accept, b.lo, b.loIn, b.hi, b.hiIn);
+    return this.logs[kind].where(column, accept, b.lo, b.loIn, b.hi, b.hiIn);
   }
 
   countWhere(kind: EdgeKind, prop: string, accept: (v: Scalar) => boolean, lo: number, hi: number, maxShare: number): number | undefined {
@@ -302,7 +302,7 @@ export class TemporalGraph implements TemporalGraphView {
     if (column < 0) return undefined;
     // Counted only for a test a sample says is selective: counting a column of a thousand values per block (isnotempty(ip)) costs a scan.
     if (this.sampledShare(kind, prop, accept) > maxShare) return undefined;
-    return this.logs.get(kind)!.countWhere(column, accept, lo, hi);
+    return this.logs[kind].countWhere(column, accept, lo, hi);
   }
 
   /** The share of a kind's occurrences whose property passes accept, estimated from a sample of its edges (NaN when it has none). */
@@ -383,7 +383,7 @@ export class TemporalGraph implements TemporalGraphView {
           s.outTo = null;
           if (s.seen < t) this.dropNode(kind, s);
         }
-    for (const log of this.logs.values()) log.dropBefore(t);
+    for (const log of Object.values(this.logs)) log.dropBefore(t);
     this.first = first;
     this.last = last;
     this.droppedSinceCompaction += dropped;
@@ -395,7 +395,7 @@ export class TemporalGraph implements TemporalGraphView {
   /** Bytes the kind logs hold, estimated (KindLog.bytes): for the memory bench. */
   kindLogBytes(): number {
     let n = 0;
-    for (const log of this.logs.values()) n += log.bytes();
+    for (const log of Object.values(this.logs)) n += log.bytes();
     return n;
   }
 
@@ -580,7 +580,7 @@ export class TemporalGraph implements TemporalGraphView {
 
   /** Moves an edge's occurrences into another (entity resolution) and unlinks it; its kind log entries point there. */
   private moveEdge(e: TemporalEdge, target: TemporalEdge): void {
-    this.logs.get(e.kind)!.relink(e, target);
+    this.logs[e.kind].relink(e, target);
     target.absorb(e);
     refreshSpan(target);
     this.removeEdge(e);
@@ -623,7 +623,7 @@ export class TemporalGraph implements TemporalGraphView {
     for (const e of edges) e.markLive(live);
     const remap = this.values.compact(live);
     for (const e of edges) e.remapCodes(remap);
-    for (const log of this.logs.values()) log.remapCodes(remap);
+    for (const log of Object.values(this.logs)) log.remapCodes(remap);
     this.droppedSinceCompaction = 0;
   }
 }

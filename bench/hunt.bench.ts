@@ -7,7 +7,9 @@
  * of the streaming loop and of the warm batch runs alone), duckdb=0 (skips the DuckDB reference),
  * compare=DIR (another build, compiled with tsc into DIR: its graph and detectors run in this process,
  * alternating run by run with this build's, so a change is measured against the same machine state;
- * this machine's timings drift by a third between processes; gc/run then counts both builds' collections).
+ * this machine's timings drift by a third between processes; gc/run then counts both builds' collections),
+ * output=rows|detections (what each run returns: rows, default, as `idgraph hunt` gets them before formatting,
+ * sorted, without evidence; or detections, with ids and evidence, as the engine stores them).
  *
  * Builds a temporal graph from generated sign-ins (seeded, so every run builds
  * the same graph) plus the other tables the detectors read: MFA changes, device
@@ -15,7 +17,7 @@
  * mixed in (MFA fatigue bursts, password sprays, risky sessions followed by
  * device registrations, registrations from unseen IPs) so detectors have work.
  *
- * Prints, per detector, the batch time over the whole span and over its last day: the median of `runs`,
+ * Prints, per detector, the batch time (runRows, or runDetector with output=detections) over the whole span and over its last day: the median of `runs`,
  * the first run (cold: its plans and per-code answers are made then), and gc/run (garbage-collection pauses during
  * its runs, divided by the runs). Beside it, the same hunt as DuckDB SQL over the same events
  * (bench/duckdb-hunt-reference.ts: its time, rows and ratio). Then the streaming latency per event
@@ -27,7 +29,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Session } from 'node:inspector/promises';
 import { PerformanceObserver } from 'node:perf_hooks';
-import { runDetector } from '../src/detect/batch.js';
+import { runDetector, runRows } from '../src/detect/batch.js';
 import { loadCatalog } from '../src/detect/catalog.js';
 import { StreamingEngine } from '../src/detect/streaming.js';
 import type { EventFacts, NodeFact, NodeRef } from '../src/graph/facts.js';
@@ -54,11 +56,16 @@ const PROFILE_BATCH = args['profileBatch'];
 const DUCKDB = args['duckdb'] !== '0';
 /** compare=DIR: a tsc build of another commit to time against, run by run (see the header). */
 const COMPARE = args['compare'];
+/** output=detections: time runDetector (ids and evidence) instead of runRows (the rows a hunt returns). */
+const OUTPUT = args['output'] ?? 'rows';
+if (OUTPUT !== 'rows' && OUTPUT !== 'detections') throw new Error(`output=${OUTPUT}: expected rows or detections`);
+/** One batch run, as OUTPUT says; returns its row count. */
+type BatchRun = (p: Parameters<typeof runDetector>[0], g: Parameters<typeof runDetector>[1], r: Parameters<typeof runDetector>[2]) => number;
 
 /** Another build as the bench runs it: its graph of the same events, its batch runner, and its detectors by id. */
 interface Build {
   readonly graph: TemporalGraph;
-  readonly run: typeof runDetector;
+  readonly run: BatchRun;
   readonly patterns: ReadonlyMap<string, Parameters<typeof runDetector>[0]>;
 }
 
@@ -66,12 +73,15 @@ interface Build {
 async function loadBuild(dir: string, events: readonly EventFacts[]): Promise<Build> {
   const at = (file: string): string => pathToFileURL(resolve(dir, file)).href;
   const { TemporalGraph: Graph } = (await import(at('src/graph/temporal-graph.js'))) as { TemporalGraph: typeof TemporalGraph };
-  const batch = (await import(at('src/detect/batch.js'))) as { runDetector: typeof runDetector };
+  const batch = (await import(at('src/detect/batch.js'))) as { runDetector: typeof runDetector; runRows?: typeof runRows };
   const cat = (await import(at('src/detect/catalog.js'))) as { loadCatalog: typeof loadCatalog };
   const patterns = new Map([...cat.loadCatalog().values()].map((c) => [c.definition.id, c.pattern]));
   const graph = new Graph();
   for (const e of events) graph.apply(e);
-  return { graph, run: batch.runDetector, patterns };
+  // A build from before runRows gives rows only as detections: that is what its hunts did.
+  const rows = batch.runRows;
+  const run: BatchRun = OUTPUT === 'rows' && rows ? (p, g, r) => rows(p, g, r).length : (p, g, r) => batch.runDetector(p, g, r).length;
+  return { graph, run, patterns };
 }
 
 /** Starts the inspector's CPU profiler (100 µs samples); the returned function stops it and writes FILE. */
@@ -250,7 +260,8 @@ async function main(): Promise<void> {
   let tRef = performance.now();
   const reference = DUCKDB ? await loadDuckDbReference(events) : null;
   if (reference) console.log(`DuckDB reference tables loaded in ${ms(performance.now() - tRef)}`);
-  console.log(`\nbatch time per detector (median of ${RUNS} runs; first: the first run, cold); DuckDB: the same hunt in SQL over the same events, and its time / idgraph's`);
+  const runBatch: BatchRun = OUTPUT === 'rows' ? (p, view, r) => runRows(p, view, r).length : (p, view, r) => runDetector(p, view, r).length;
+  console.log(`\nbatch time per detector, ${OUTPUT === 'rows' ? 'rows as hunts return them' : 'detections with ids and evidence'} (median of ${RUNS} runs; first: the first run, cold); DuckDB: the same hunt in SQL over the same events, and its time / idgraph's`);
   // Garbage-collection pauses (every kind) while a detector's runs go on, per run: on a heap this size they are much of a run.
   const gcPauses: { start: number; duration: number }[] = [];
   const gcObserver = new PerformanceObserver((list) => {
@@ -269,7 +280,7 @@ async function main(): Promise<void> {
     // The profile is of warm runs: one run per detector first (its cold start is in "first" otherwise).
     for (const { pattern } of catalog)
       for (const r of Object.values(ranges)) {
-        runDetector(pattern, g, r);
+        runBatch(pattern, g, r);
         const theirs = other?.patterns.get(pattern.id);
         if (other && theirs) other.run(theirs, other.graph, r);
       }
@@ -287,11 +298,11 @@ async function main(): Promise<void> {
       const theirPattern = other?.patterns.get(pattern.id);
       for (let k = 0; k < RUNS; k++) {
         t = performance.now();
-        rows = runDetector(pattern, g, r).length;
+        rows = runBatch(pattern, g, r);
         times.push(performance.now() - t);
         if (!other || !theirPattern) continue;
         t = performance.now();
-        theirRows = other.run(theirPattern, other.graph, r).length;
+        theirRows = other.run(theirPattern, other.graph, r);
         theirs.push(performance.now() - t);
       }
       const gc = await gcPerRun(from, performance.now(), RUNS);

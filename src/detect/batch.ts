@@ -4,8 +4,8 @@
  */
 import type { TemporalGraphView } from '../graph/graph-view.js';
 import type { CompiledPattern } from './compile.js';
-import { formatRow, type Detection } from './detection.js';
-import { PreparedPattern } from './evaluator.js';
+import { detectionId, formatRow, type Detection } from './detection.js';
+import { PreparedPattern, type HuntRow } from './evaluator.js';
 import type { Value } from './expr/ast.js';
 import { compare } from './expr/kql.js';
 
@@ -18,15 +18,23 @@ export interface HuntOptions {
   readonly anchored?: boolean;
 }
 
-/** Sorts detections by the pattern's sort, then by time and id so output order is deterministic. */
-export function sortDetections(p: CompiledPattern, ds: Detection[]): Detection[] {
-  return ds.sort((a, b) => {
+/** Sorts by the pattern's sort, then by time and id so output order is deterministic; idOf is asked only on ties. */
+function sortByPattern<T extends { readonly row: Readonly<Record<string, Value>>; readonly time: number }>(p: CompiledPattern, items: T[], idOf: (x: T) => string): T[] {
+  return items.sort((a, b) => {
     for (const s of p.sort) {
       const c = compare(a.row[s.column] ?? null, b.row[s.column] ?? null) ?? 0;
       if (c !== 0) return s.order === 'desc' ? -c : c;
     }
-    return a.time - b.time || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+    if (a.time !== b.time) return a.time - b.time;
+    const x = idOf(a);
+    const y = idOf(b);
+    return x < y ? -1 : x > y ? 1 : 0;
   });
+}
+
+/** Sorts detections by the pattern's sort, then by time and id so output order is deterministic. */
+export function sortDetections(p: CompiledPattern, ds: Detection[]): Detection[] {
+  return sortByPattern(p, ds, (d) => d.id);
 }
 
 /**
@@ -50,7 +58,13 @@ export function runDetector(p: CompiledPattern, view: TemporalGraphView, opts: H
   return sortDetections(p, preparedFor(p, view).evaluate(opts));
 }
 
+/** Runs one detector in batch and returns its rows, in runDetector's order, without evidence or ids. */
+export function runRows(p: CompiledPattern, view: TemporalGraphView, opts: HuntOptions): HuntRow[] {
+  // The id breaks ties only: it is worked out for the rows that tie, and kept.
+  return sortByPattern(p, preparedFor(p, view).rows(opts), (r) => (r.id ??= detectionId(p.id, r.identity)));
+}
+
 /** Runs one detector in batch and returns its output rows (times as ISO 8601). */
 export function huntRows(p: CompiledPattern, view: TemporalGraphView, opts: HuntOptions): Record<string, Value>[] {
-  return runDetector(p, view, opts).map((d) => formatRow(p, d.row));
+  return runRows(p, view, opts).map((r) => formatRow(p, r.row));
 }

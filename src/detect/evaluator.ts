@@ -63,6 +63,23 @@ export interface PreGroupRow {
   readonly evidence: readonly Evidence[];
 }
 
+/**
+ * A batch row as a hunt returns it: the row and when it became true, without the evidence, entities and
+ * id a Detection carries (a hunt prints rows; hashing each row's identity cost more than finding it).
+ */
+export interface HuntRow {
+  readonly row: Readonly<Record<string, Value>>;
+  /** When the row became true, as Detection.time. */
+  readonly time: number;
+  /** The row's identity text; its Detection's id is detectionId(detector, identity). */
+  readonly identity: string;
+  /** That id, when already known (grouped rows); sorting works it out only for rows that tie. */
+  id: string | null;
+}
+
+/** What a run returns: detections, a grouped pattern's bindings before folding, or hunt rows. */
+type RunOutput = 'detections' | 'pre' | 'rows';
+
 /** The bindings of one evaluation: node, occurrence and aggregate slots, and the run's parameters. */
 interface Frame {
   nodes: (NodeRef | null)[];
@@ -248,6 +265,8 @@ export class PreparedPattern {
   readonly outerNodeVars: readonly string[];
   /** Their slots in a frame. */
   private readonly outerSlots: readonly number[];
+  /** Occurrence slots of the match clauses (a row's time is the latest of them). */
+  private readonly matchSlots: readonly number[];
   /** Per aggregate clause: the names it computes (`denied.prompts` reads a result, not an occurrence property). */
   private readonly computedNames: ReadonlyMap<string, ReadonlySet<string>>;
 
@@ -264,6 +283,7 @@ export class PreparedPattern {
     for (const c of p.match) for (const e of [c.from, c.to]) if (e.var) outer.add(e.var);
     this.outerNodeVars = [...outer];
     this.outerSlots = this.outerNodeVars.map((v) => this.nodeSlot.get(v)!);
+    this.matchSlots = p.match.map((c) => this.occSlot.get(c.as)!);
 
     const aggVars = new Set(p.aggregate.map((c) => c.as));
     const needsOf = (e: Expr): Set<string> => this.needs(e);
@@ -1287,13 +1307,20 @@ export class PreparedPattern {
 
   /** Evaluates the pattern and returns its detections (rows deduplicated, evidence merged). */
   evaluate(opts: EvaluationOptions): Detection[] {
-    return this.run(opts, false) as Detection[];
+    return this.run(opts, 'detections') as Detection[];
+  }
+
+  /** The rows evaluate() would give, with their times, without collecting evidence or hashing ids (unsorted). */
+  rows(opts: EvaluationOptions): HuntRow[] {
+    // A group's identity is its key, known only once folded: grouped rows come from the detections.
+    if (this.p.group) return this.evaluate(opts).map((d) => ({ row: d.row, time: d.time, identity: '', id: d.id }));
+    return this.run(opts, 'rows') as HuntRow[];
   }
 
   /** For grouped patterns: the bindings before folding, so streaming can keep and re-fold them. */
   preGroupRows(opts: EvaluationOptions): PreGroupRow[] {
     if (!this.p.group) throw new IdgraphError('BAD_INPUT', `detector ${this.p.id} has no group`);
-    return this.run(opts, true) as PreGroupRow[];
+    return this.run(opts, 'pre') as PreGroupRow[];
   }
 
   /** Folds pre-group rows into one detection per group (aggregates are order-independent). */
@@ -1330,7 +1357,7 @@ export class PreparedPattern {
     return out;
   }
 
-  private run(opts: EvaluationOptions, preGroupOnly: boolean): Detection[] | PreGroupRow[] {
+  private run(opts: EvaluationOptions, output: RunOutput): Detection[] | PreGroupRow[] | HuntRow[] {
     const p = this.p;
     this.nodeIndex = new Map();
     this.nodeIndexByRef = new Map();
@@ -1368,6 +1395,9 @@ export class PreparedPattern {
 
     const out = new Map<string, Detection>();
     const pre: PreGroupRow[] = [];
+    // Rows mode: keyed by identity text (ids are not worked out), and no evidence is collected.
+    const rowsOut = new Map<string, { row: Readonly<Record<string, Value>>; time: number; identity: string; id: string | null }>();
+    const evidence = output !== 'rows';
 
     const finish = (): void => {
       // exists, absent and aggregate clauses, in that order: cheap rejections first.
@@ -1380,7 +1410,7 @@ export class PreparedPattern {
           return false;
         });
         if (found === null) return;
-        extra.push({ clause: c.as, role: 'exists', edge: c.edge, eventIds: [found] });
+        if (evidence) extra.push({ clause: c.as, role: 'exists', edge: c.edge, eventIds: [found] });
       }
       for (const c of p.absent) {
         const pc = this.clauses.get(c.as)!;
@@ -1412,16 +1442,28 @@ export class PreparedPattern {
             const x = pc.compute[k]!;
             accs[k]!.add(x.arg ? x.arg(f) : null, t);
           }
-          sample.offer(t, edge, i);
+          if (evidence) sample.offer(t, edge, i);
         });
         const result: Record<string, Value> = {};
         const done = accs as Accumulator[] | null;
         pc.compute.forEach((x, k) => (result[x.name] = done ? done[k]!.result() : null));
         f.aggs[pc.slot] = result;
-        if (done) extra.push({ clause: c.as, role: 'aggregate', edge: c.edge, eventIds: sample.ids() });
+        if (done && evidence) extra.push({ clause: c.as, role: 'aggregate', edge: c.edge, eventIds: sample.ids() });
       }
       for (const t of this.lateChecks) if (t(f) !== true) return;
 
+      if (output === 'rows') {
+        let time = -Infinity;
+        for (const slot of this.matchSlots) time = Math.max(time, f.edges[slot]!.time(f.idx[slot]!));
+        const row: Record<string, Value> = { ...this.emptyRow };
+        for (const pr of this.projectors) row[pr.name] = normaliseEmpty(pr.get(f));
+        const identity = this.rowKey(row);
+        const prev = rowsOut.get(identity);
+        // As mergeDetections: a row is true from the earliest binding that completes it.
+        if (!prev) rowsOut.set(identity, { row, time, identity, id: null });
+        else if (time < prev.time) prev.time = time;
+        return;
+      }
       let time = -Infinity;
       let first = Infinity;
       const matched: Evidence[] = [];
@@ -1528,8 +1570,8 @@ export class PreparedPattern {
     };
     step(0);
 
-    if (p.group) return preGroupOnly ? pre : this.foldGroups(pre);
-    return [...out.values()];
+    if (p.group) return output === 'pre' ? pre : this.foldGroups(pre);
+    return output === 'rows' ? [...rowsOut.values()] : [...out.values()];
   }
 }
 

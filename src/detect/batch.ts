@@ -4,7 +4,7 @@
  */
 import type { TemporalGraphView } from '../graph/graph-view.js';
 import type { CompiledPattern } from './compile.js';
-import { detectionId, formatRow, type Detection } from './detection.js';
+import { formatRow, type Detection } from './detection.js';
 import { PreparedPattern, type HuntRow } from './evaluator.js';
 import type { Value } from './expr/ast.js';
 import { compare } from './expr/kql.js';
@@ -60,8 +60,9 @@ export function runDetector(p: CompiledPattern, view: TemporalGraphView, opts: H
 
 /** Runs one detector in batch and returns its rows, in runDetector's order, without evidence or ids. */
 export function runRows(p: CompiledPattern, view: TemporalGraphView, opts: HuntOptions): HuntRow[] {
+  const prepared = preparedFor(p, view);
   // The id breaks ties only: it is worked out for the rows that tie, and kept.
-  return sortByPattern(p, preparedFor(p, view).rows(opts), (r) => (r.id ??= detectionId(p.id, r.identity)));
+  return sortByPattern(p, prepared.rows(opts), (r) => (r.id ??= prepared.rowId(r.row)));
 }
 
 /** Runs one detector in batch and returns its output rows (times as ISO 8601). */

@@ -20,6 +20,7 @@ import { anchorTimesWithCount, thresholdCount, type AnchorWindow, type TimeInter
 import { timeOffset } from './time-offset.js';
 import { windowReach } from './judge-window.js';
 import { isEmpty, toText } from './expr/kql.js';
+import { RowCodes } from './row-codes.js';
 
 /** Largest share of a kind's occurrences in range a log scan may return and still be read instead of the edges. */
 const SELECTIVE = 0.25;
@@ -70,10 +71,8 @@ export interface PreGroupRow {
 export interface HuntRow {
   readonly row: Readonly<Record<string, Value>>;
   /** When the row became true, as Detection.time. */
-  readonly time: number;
-  /** The row's identity text; its Detection's id is detectionId(detector, identity). */
-  readonly identity: string;
-  /** That id, when already known (grouped rows); sorting works it out only for rows that tie. */
+  time: number;
+  /** Its Detection's id when already known (grouped rows); else PreparedPattern.rowId works it out, for rows that tie. */
   id: string | null;
 }
 
@@ -1313,8 +1312,13 @@ export class PreparedPattern {
   /** The rows evaluate() would give, with their times, without collecting evidence or hashing ids (unsorted). */
   rows(opts: EvaluationOptions): HuntRow[] {
     // A group's identity is its key, known only once folded: grouped rows come from the detections.
-    if (this.p.group) return this.evaluate(opts).map((d) => ({ row: d.row, time: d.time, identity: '', id: d.id }));
+    if (this.p.group) return this.evaluate(opts).map((d) => ({ row: d.row, time: d.time, id: d.id }));
     return this.run(opts, 'rows') as HuntRow[];
+  }
+
+  /** The id evaluate() gives an ungrouped row: the detector id and a hash of the row's stable JSON. */
+  rowId(row: Readonly<Record<string, Value>>): string {
+    return detectionId(this.p.id, this.rowKey(row));
   }
 
   /** For grouped patterns: the bindings before folding, so streaming can keep and re-fold them. */
@@ -1395,8 +1399,9 @@ export class PreparedPattern {
 
     const out = new Map<string, Detection>();
     const pre: PreGroupRow[] = [];
-    // Rows mode: keyed by identity text (ids are not worked out), and no evidence is collected.
-    const rowsOut = new Map<string, { row: Readonly<Record<string, Value>>; time: number; identity: string; id: string | null }>();
+    // Rows mode: merged by a short key of the row's values (RowCodes), and no evidence is collected.
+    const rowsOut = new Map<string, HuntRow>();
+    const codes = output === 'rows' ? new RowCodes() : null;
     const evidence = output !== 'rows';
 
     const finish = (): void => {
@@ -1452,15 +1457,19 @@ export class PreparedPattern {
       }
       for (const t of this.lateChecks) if (t(f) !== true) return;
 
-      if (output === 'rows') {
+      if (codes) {
         let time = -Infinity;
         for (const slot of this.matchSlots) time = Math.max(time, f.edges[slot]!.time(f.idx[slot]!));
         const row: Record<string, Value> = { ...this.emptyRow };
-        for (const pr of this.projectors) row[pr.name] = normaliseEmpty(pr.get(f));
-        const identity = this.rowKey(row);
-        const prev = rowsOut.get(identity);
+        let key = '';
+        for (const pr of this.projectors) {
+          const v = normaliseEmpty(pr.get(f));
+          row[pr.name] = v;
+          key += `${codes.code(v)},`;
+        }
+        const prev = rowsOut.get(key);
         // As mergeDetections: a row is true from the earliest binding that completes it.
-        if (!prev) rowsOut.set(identity, { row, time, identity, id: null });
+        if (!prev) rowsOut.set(key, { row, time, id: null });
         else if (time < prev.time) prev.time = time;
         return;
       }

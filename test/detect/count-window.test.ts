@@ -11,7 +11,7 @@ import { builtinDetectorsDir, loadCatalog, loadDetectorDocument, readDocument } 
 import type { CompiledPattern } from '../../src/detect/compile.js';
 import { anchorTimesWithCount, type AnchorWindow, type TimeInterval } from '../../src/detect/count-window.js';
 import { runDetector, runRows } from '../../src/detect/batch.js';
-import { detectionId, stableJson, type Detection } from '../../src/detect/detection.js';
+import { stableJson, type Detection } from '../../src/detect/detection.js';
 import { PreparedPattern } from '../../src/detect/evaluator.js';
 import type { Value } from '../../src/detect/expr/ast.js';
 import { TemporalGraph } from '../../src/graph/temporal-graph.js';
@@ -143,7 +143,7 @@ describe('evaluation shortcuts change no detection', () => {
               // Log scans wherever they can answer: small tenants never reach the cost rule's threshold.
               expect(detail(prepared.evaluate({ ...opts, logScans: 'eager' })), `${p.id} ${JSON.stringify(range)} eager`).toEqual(detail(reference));
               // Hunt rows (no evidence, ids worked out only for ties): the detections' rows, times and ids, in their order.
-              const viaRows = runRows(p, g, opts).map((r) => [stableJson(r.row), r.time, r.id ?? detectionId(p.id, r.identity)]);
+              const viaRows = runRows(p, g, opts).map((r) => [stableJson(r.row), r.time, r.id ?? prepared.rowId(r.row)]);
               expect(viaRows, `${p.id} ${JSON.stringify(range)} rows`).toEqual(runDetector(p, g, opts).map((d) => [stableJson(d.row), d.time, d.id]));
               found += reference.length;
             }

@@ -120,6 +120,8 @@ interface PreparedClause {
   readonly temporal: readonly { readonly other: number; readonly asThen: boolean; readonly min: number; readonly max: number | undefined; readonly maxInclusive: boolean }[];
   /** For an indexable clause with a window: the match clauses its window reads (the times its index span follows). */
   readonly windowReads: readonly string[];
+  /** For an indexable clause: whether its window reads parameters only (`$start - $lookback`), so a run fixes it outright. */
+  readonly paramWindow: boolean;
   /**
    * Whether the clause's occurrences around one node can be indexed once per evaluation
    * (exists/absent/aggregate clauses whose own predicates do not read $start/$end).
@@ -458,6 +460,13 @@ export class PreparedPattern {
     const matchNames = new Set(this.p.match.map((m) => m.as));
     const windowReads = new Set<string>();
     if (indexable && c.window) for (const e of [c.window.from, c.window.to]) if (e) for (const v of exprVariables(e)) if (matchNames.has(v)) windowReads.add(v);
+    let readsMore = false;
+    if (c.window)
+      for (const e of [c.window.from, c.window.to])
+        if (e)
+          walkExpr(e, (x) => {
+            if (x.type === 'prop' || x.type === 'column') readsMore = true;
+          });
     // A local predicate is at most one value test (itself, memoised): what a scan by it leaves are the others.
     const tests: { prop: string; accept: (v: Value) => boolean; j: number }[] = [];
     const local = c.local.map((e, j) => this.compileLocal(c.as, e, scope, (prop, accept) => tests.push({ prop, accept, j })));
@@ -493,6 +502,7 @@ export class PreparedPattern {
           ),
       indexable,
       windowReads: [...windowReads],
+      paramWindow: indexable && c.window !== undefined && !readsMore,
     };
   }
 
@@ -1238,7 +1248,25 @@ export class PreparedPattern {
       }
       if (Number.isFinite(lo) && Number.isFinite(hi)) out.set(pc.c.as, { lo: lo - reach, hi: hi + reach });
     }
+    // A window of parameters only is the same for every row of a run, unless the streaming rule moves
+    // $start and $end per anchor: it is the span (a whole-range hunt's baseline before its start is empty).
+    // A shortcut: the reference without shortcuts indexes all time, and the property tests compare the two.
+    if (!anchor && opts.shortcuts !== false) {
+      const f = this.paramFrame({ ...p.params, ...(opts.params ?? {}), start: opts.start, end: opts.end });
+      for (const pc of this.clauses.values()) {
+        if (!pc.paramWindow) continue;
+        const lo = pc.windowFrom ? pc.windowFrom(f) : -Infinity;
+        const hi = pc.windowTo ? pc.windowTo(f) : Infinity;
+        // An empty window (hi below lo) spans its one end: no row's bounds reach into it.
+        if (typeof lo === 'number' && typeof hi === 'number' && !Number.isNaN(lo) && !Number.isNaN(hi)) out.set(pc.c.as, { lo, hi: Math.max(lo, hi) });
+      }
+    }
     return out;
+  }
+
+  /** A frame with nothing bound: what expressions of parameters alone are evaluated with. */
+  private paramFrame(params: Record<string, Value>): Frame {
+    return { nodes: [], edges: [], idx: [], aggs: [], params };
   }
 
   /**

@@ -40,6 +40,29 @@ describe('hunt 1 in batch: registration from an IP outside the baseline', () => 
   });
 });
 
+describe('hunt 1: the baseline window [start - lookback, start), to the millisecond', () => {
+  const ips = ['10.1.0.1', '10.1.0.2', '10.1.0.3', '10.1.0.4'];
+  const events = [
+    signIn('dave@contoso.com', ips[0]!, '2026-10-09T00:00:00.000Z'), // start - lookback: in
+    signIn('dave@contoso.com', ips[1]!, '2026-10-09T23:59:59.999Z'), // 1 ms before start: in
+    signIn('dave@contoso.com', ips[2]!, '2026-10-08T23:59:59.999Z'), // 1 ms before the window: out
+    signIn('dave@contoso.com', ips[3]!, '2026-10-10T00:00:00.000Z'), // at start: out
+    mfaRegistration('dave@contoso.com', '203.0.113.9', '2026-10-10T10:00:00Z'),
+  ];
+  const g = graphOf(events);
+  const p = pattern('mfa-registration-unseen-ip');
+  const params = { lookback: 86_400_000 };
+
+  it('counts the sign-ins at both ends inside it and none outside', () => {
+    const rows = huntRows(p, g, { start: at('2026-10-10T00:00:00Z'), end: at('2026-10-10T23:59:59.999Z'), params });
+    expect(rows.map((r) => [r['RegIp'], r['KnownIPCount']])).toEqual([['203.0.113.9', 2]]);
+  });
+  it('is empty for a run over all time (its start has nothing before it)', () => {
+    const rows = huntRows(p, g, { start: -Infinity, end: Infinity, params });
+    expect(rows.map((r) => [r['RegIp'], r['KnownIPCount']])).toEqual([['203.0.113.9', null]]);
+  });
+});
+
 describe('hunt 3: risky sign-in then device registration within 6h', () => {
   const oid = 'oid-carol';
   const reg = (time: string) =>

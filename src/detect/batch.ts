@@ -62,7 +62,7 @@ export function runDetector(p: CompiledPattern, view: TemporalGraphView, opts: H
 export function runRows(p: CompiledPattern, view: TemporalGraphView, opts: HuntOptions): HuntRow[] {
   const prepared = preparedFor(p, view);
   // The id breaks ties only: it is worked out for the rows that tie, and kept.
-  return sortByPattern(p, prepared.rows(opts), (r) => (r.id ??= prepared.rowId(r.row)));
+  return sortByPattern(p, prepared.rows(opts), (r) => prepared.rowId(r));
 }
 
 /** Runs one detector in batch and returns its output rows (times as ISO 8601). */

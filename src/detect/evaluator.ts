@@ -72,11 +72,27 @@ export interface HuntRow {
   readonly row: Readonly<Record<string, Value>>;
   /** When the row became true, as Detection.time. */
   time: number;
-  /** Its Detection's id when already known (grouped rows); else PreparedPattern.rowId works it out, for rows that tie. */
+  /** Its Detection's id once worked out: PreparedPattern.rowId does it, for the rows that tie in a sort. */
   id: string | null;
+  /** What the id is a hash of the stable JSON of: the row, or a grouped row's group-by values. */
+  readonly identity: Readonly<Record<string, Value>>;
 }
 
-/** What a run returns: detections, a grouped pattern's bindings before folding, or hunt rows. */
+/** A group being folded: its key values, aggregates, time span, and (for detections) entities and evidence. */
+interface FoldedGroup {
+  readonly keyRow: Readonly<Record<string, Value>>;
+  readonly accs: Accumulator[];
+  time: number;
+  first: number;
+  readonly entities: Map<string, NodeRef>;
+  readonly evidence: Map<string, { e: Evidence; ids: Set<string> }>;
+  readonly seen: Set<string>;
+}
+
+const NO_ENTITIES: readonly NodeRef[] = Object.freeze([]);
+const NO_EVIDENCE: readonly Evidence[] = Object.freeze([]);
+
+/** What a run returns: detections, a grouped pattern's bindings before folding, or hunt rows (bindings, for a grouped pattern). */
 type RunOutput = 'detections' | 'pre' | 'rows';
 
 /** The bindings of one evaluation: node, occurrence and aggregate slots, and the run's parameters. */
@@ -1339,14 +1355,15 @@ export class PreparedPattern {
 
   /** The rows evaluate() would give, with their times, without collecting evidence or hashing ids (unsorted). */
   rows(opts: EvaluationOptions): HuntRow[] {
-    // A group's identity is its key, known only once folded: grouped rows come from the detections.
-    if (this.p.group) return this.evaluate(opts).map((d) => ({ row: d.row, time: d.time, id: d.id }));
-    return this.run(opts, 'rows') as HuntRow[];
+    if (!this.p.group) return this.run(opts, 'rows') as HuntRow[];
+    const out: HuntRow[] = [];
+    for (const g of this.fold(this.run(opts, 'rows') as PreGroupRow[], false).values()) out.push({ row: this.groupRow(g), time: g.time, id: null, identity: g.keyRow });
+    return out;
   }
 
-  /** The id evaluate() gives an ungrouped row: the detector id and a hash of the row's stable JSON. */
-  rowId(row: Readonly<Record<string, Value>>): string {
-    return detectionId(this.p.id, this.rowKey(row));
+  /** The id evaluate() gives a row (kept on it): the detector id and a hash of its identity's stable JSON. */
+  rowId(r: HuntRow): string {
+    return (r.id ??= detectionId(this.p.id, stableJson(r.identity)));
   }
 
   /** For grouped patterns: the bindings before folding, so streaming can keep and re-fold them. */
@@ -1358,7 +1375,17 @@ export class PreparedPattern {
   /** Folds pre-group rows into one detection per group (aggregates are order-independent). */
   foldGroups(rows: Iterable<PreGroupRow>): Detection[] {
     const p = this.p;
-    const groups = new Map<string, { keyRow: Readonly<Record<string, Value>>; accs: Accumulator[]; time: number; first: number; entities: Map<string, NodeRef>; evidence: Map<string, { e: Evidence; ids: Set<string> }>; seen: Set<string> }>();
+    const out: Detection[] = [];
+    for (const [key, g] of this.fold(rows, true)) {
+      const evidence = [...g.evidence.values()].map(({ e, ids }) => ({ ...e, eventIds: [...ids].sort() }));
+      out.push({ detector: p.id, id: detectionId(p.id, key), row: this.groupRow(g), time: g.time, firstTime: g.first, entities: sortEntities(g.entities.values()), evidence });
+    }
+    return out;
+  }
+
+  /** Pre-group rows by group key, each binding counted once; entities and evidence only when asked for. */
+  private fold(rows: Iterable<PreGroupRow>, withEvidence: boolean): Map<string, FoldedGroup> {
+    const groups = new Map<string, FoldedGroup>();
     for (const r of rows) {
       let g = groups.get(r.group);
       if (!g) {
@@ -1370,6 +1397,7 @@ export class PreparedPattern {
       r.args.forEach((v, k) => g.accs[k]!.add(v, r.time));
       g.time = Math.max(g.time, r.time);
       g.first = Math.min(g.first, r.first);
+      if (!withEvidence) continue;
       for (const n of r.entities) if (g.entities.size < EVIDENCE_CAP) g.entities.set(`${n.kind}:${n.key}`, n);
       for (const ev of r.evidence) {
         const cur = g.evidence.get(ev.clause) ?? { e: ev, ids: new Set<string>() };
@@ -1377,16 +1405,16 @@ export class PreparedPattern {
         g.evidence.set(ev.clause, cur);
       }
     }
-    const out: Detection[] = [];
-    for (const [key, g] of groups) {
-      const columns: Record<string, Value> = { ...g.keyRow };
-      this.groupAggs.forEach((a, k) => (columns[a.name] = g.accs[k]!.result()));
-      const row: Record<string, Value> = {};
-      for (const pr of this.postGroup) row[pr.name] = normaliseEmpty(pr.get(columns));
-      const evidence = [...g.evidence.values()].map(({ e, ids }) => ({ ...e, eventIds: [...ids].sort() }));
-      out.push({ detector: p.id, id: detectionId(p.id, key), row, time: g.time, firstTime: g.first, entities: sortEntities(g.entities.values()), evidence });
-    }
-    return out;
+    return groups;
+  }
+
+  /** A folded group's output row: its group-by values and aggregates, through the projection. */
+  private groupRow(g: FoldedGroup): Record<string, Value> {
+    const columns: Record<string, Value> = { ...g.keyRow };
+    this.groupAggs.forEach((a, k) => (columns[a.name] = g.accs[k]!.result()));
+    const row: Record<string, Value> = {};
+    for (const pr of this.postGroup) row[pr.name] = normaliseEmpty(pr.get(columns));
+    return row;
   }
 
   private run(opts: EvaluationOptions, output: RunOutput): Detection[] | PreGroupRow[] | HuntRow[] {
@@ -1485,7 +1513,7 @@ export class PreparedPattern {
       }
       for (const t of this.lateChecks) if (t(f) !== true) return;
 
-      if (codes) {
+      if (codes && !p.group) {
         let time = -Infinity;
         for (const slot of this.matchSlots) time = Math.max(time, f.edges[slot]!.time(f.idx[slot]!));
         const row: Record<string, Value> = { ...this.emptyRow };
@@ -1497,7 +1525,7 @@ export class PreparedPattern {
         }
         const prev = rowsOut.get(key);
         // As mergeDetections: a row is true from the earliest binding that completes it.
-        if (!prev) rowsOut.set(key, { row, time, id: null });
+        if (!prev) rowsOut.set(key, { row, time, id: null, identity: row });
         else if (time < prev.time) prev.time = time;
         return;
       }
@@ -1517,16 +1545,22 @@ export class PreparedPattern {
 
       if (p.group) {
         const keyRow: Record<string, Value> = { ...this.emptyKeyRow };
-        for (const g of this.groupBy) keyRow[g.name] = normaliseEmpty(g.get(f));
+        // Rows mode: groups keyed by their values' numbers (RowCodes), and no evidence kept.
+        let key = '';
+        for (const g of this.groupBy) {
+          const v = normaliseEmpty(g.get(f));
+          keyRow[g.name] = v;
+          if (codes) key += `${codes.code(v)},`;
+        }
         pre.push({
-          group: stableJson(keyRow),
+          group: codes ? key : stableJson(keyRow),
           keyRow,
           args: this.groupAggs.map((a) => (a.arg ? a.arg(f) : null)),
           time,
           first,
           identity: matched.map((m) => m.eventIds[0]).join('|'),
-          entities,
-          evidence: [...matched, ...extra],
+          entities: evidence ? entities : NO_ENTITIES,
+          evidence: evidence ? [...matched, ...extra] : NO_EVIDENCE,
         });
         return;
       }
@@ -1607,7 +1641,7 @@ export class PreparedPattern {
     };
     step(0);
 
-    if (p.group) return output === 'pre' ? pre : this.foldGroups(pre);
+    if (p.group) return output === 'detections' ? this.foldGroups(pre) : pre;
     return output === 'rows' ? [...rowsOut.values()] : [...out.values()];
   }
 }

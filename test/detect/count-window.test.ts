@@ -143,7 +143,7 @@ describe('evaluation shortcuts change no detection', () => {
               // Log scans wherever they can answer: small tenants never reach the cost rule's threshold.
               expect(detail(prepared.evaluate({ ...opts, logScans: 'eager' })), `${p.id} ${JSON.stringify(range)} eager`).toEqual(detail(reference));
               // Hunt rows (no evidence, ids worked out only for ties): the detections' rows, times and ids, in their order.
-              const viaRows = runRows(p, g, opts).map((r) => [stableJson(r.row), r.time, r.id ?? prepared.rowId(r.row)]);
+              const viaRows = runRows(p, g, opts).map((r) => [stableJson(r.row), r.time, prepared.rowId(r)]);
               expect(viaRows, `${p.id} ${JSON.stringify(range)} rows`).toEqual(runDetector(p, g, opts).map((d) => [stableJson(d.row), d.time, d.id]));
               found += reference.length;
             }

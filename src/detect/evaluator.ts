@@ -824,7 +824,8 @@ export class PreparedPattern {
     const { slot, fromSlot, toSlot } = pc;
     if (!this.useLogScans || c.from.type !== 'var' || c.to.type !== 'var' || fromSlot === null || toSlot === null) return false;
     if (f.nodes[fromSlot] || f.nodes[toSlot]) return false;
-    const choice = this.indexChoice(pc, b);
+    // The other way visits every edge of the kind (a binary search each): a scan keeping fewer entries than that pays too.
+    const choice = this.indexChoice(pc, b, this.view.edgesOfKind(c.edge).length);
     const found = choice && this.view.occurrencesWhere(c.edge, choice.test.prop, choice.test.accept, b);
     if (!found) return false;
     // The scan answered its own test: only the clause's other predicates are left to ask.
@@ -1062,10 +1063,11 @@ export class PreparedPattern {
 
   /**
    * Which of a clause's value tests a log scan reads, and how many occurrences it returns: the test keeping the fewest,
-   * when it keeps at most a quarter of the kind's occurrences the bounds are likely to hold (else the edges are
-   * visited: a scan would list most of the kind); undefined when none qualifies.
+   * when it keeps at most a quarter of the kind's occurrences the bounds are likely to hold, or at most `floor`
+   * (what the other way costs at least); else the edges are visited: a scan would list most of the kind.
+   * Undefined when none qualifies.
    */
-  private indexChoice(pc: PreparedClause, b: TimeBounds): IndexChoice | undefined {
+  private indexChoice(pc: PreparedClause, b: TimeBounds, floor = 0): IndexChoice | undefined {
     if (pc.valueTests.length === 0) return undefined;
     const kind = pc.c.edge;
     const span = this.view.timeSpan();
@@ -1078,13 +1080,14 @@ export class PreparedPattern {
     let best: ValueTest | undefined;
     let fewest = Infinity;
     for (const vt of pc.valueTests) {
-      const n = this.view.countWhere(kind, vt.prop, vt.accept, lo, hi, this.eager ? 1 : SELECTIVE);
+      // With a floor any test may qualify: count them all (whole blocks are counted from their tallies).
+      const n = this.view.countWhere(kind, vt.prop, vt.accept, lo, hi, this.eager || floor > 0 ? 1 : SELECTIVE);
       if (n !== undefined && n < fewest) {
         best = vt;
         fewest = n;
       }
     }
-    return best && (this.eager || fewest <= budget) ? { test: best, count: fewest } : undefined;
+    return best && (this.eager || fewest <= Math.max(budget, floor)) ? { test: best, count: fewest } : undefined;
   }
 
   /**

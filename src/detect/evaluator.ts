@@ -132,8 +132,18 @@ interface PreparedClause {
   /** Node kinds an unbound end may take, when narrower than what the edge kind allows (else undefined: no filter). */
   readonly fromKinds: ReadonlySet<string> | undefined;
   readonly toKinds: ReadonlySet<string> | undefined;
-  /** Temporal constraints to another match clause: once that one is bound, they bound this one's times. */
-  readonly temporal: readonly { readonly other: number; readonly asThen: boolean; readonly min: number; readonly max: number | undefined; readonly maxInclusive: boolean }[];
+  /**
+   * Temporal constraints to another match clause: once that one is bound, they bound this one's times (a collapsed
+   * clause's from above only, see prepareClause).
+   */
+  readonly temporal: readonly {
+    readonly other: number;
+    readonly asThen: boolean;
+    readonly min: number;
+    readonly max: number | undefined;
+    readonly maxInclusive: boolean;
+    readonly upperOnly: boolean;
+  }[];
   /** For an indexable clause with a window: the match clauses its window reads (the times its index span follows). */
   readonly windowReads: readonly string[];
   /** For an indexable clause: whether its window reads parameters only (`$start - $lookback`), so a run fixes it outright. */
@@ -508,14 +518,14 @@ export class PreparedPattern {
       binds,
       fromKinds: narrower(c.from.var ? this.p.nodeVars.get(c.from.var) : undefined, EDGE_KINDS[c.edge].from),
       toKinds: narrower(c.to.var ? this.p.nodeVars.get(c.to.var) : undefined, EDGE_KINDS[c.edge].to),
-      // Not for a collapsed clause: its earliest occurrence per key is taken before any temporal check.
-      temporal: c.collapse
-        ? []
-        : this.p.temporal.flatMap((t) =>
-            t.first === c.as || t.then === c.as
-              ? [{ other: this.occSlot.get(t.first === c.as ? t.then : t.first)!, asThen: t.then === c.as, min: t.min, max: t.max, maxInclusive: t.maxInclusive ?? false }]
-              : [],
-          ),
+      // A collapsed clause keeps each key's earliest occurrence, and the constraint judges that one: an
+      // occurrence before the constraint's window may be a key's earliest (and fail the row), so only the upper
+      // bound holds. An occurrence after it is never the earliest of a key that can pass.
+      temporal: this.p.temporal.flatMap((t) =>
+        t.first === c.as || t.then === c.as
+          ? [{ other: this.occSlot.get(t.first === c.as ? t.then : t.first)!, asThen: t.then === c.as, min: t.min, max: t.max, maxInclusive: t.maxInclusive ?? false, upperOnly: c.collapse !== undefined }]
+          : [],
+      ),
       indexable,
       windowReads: [...windowReads],
       paramWindow: indexable && c.window !== undefined && !readsMore,
@@ -622,7 +632,7 @@ export class PreparedPattern {
       const [from, fromIn, to, toIn] = t.asThen
         ? [at + t.min, true, t.max === undefined ? Infinity : at + t.max, t.maxInclusive]
         : [t.max === undefined ? -Infinity : at - t.max, t.maxInclusive, at - t.min, true];
-      if (from > lo || (from === lo && !fromIn)) {
+      if (!t.upperOnly && (from > lo || (from === lo && !fromIn))) {
         lo = from;
         loIn = fromIn;
       }

@@ -252,6 +252,9 @@ export class PreparedPattern {
    */
   private readonly emptyRow: Readonly<Record<string, Value>>;
   private readonly emptyKeyRow: Readonly<Record<string, Value>>;
+  /** A folded group's columns before the projection (group-by names, then aggregate names), and its row. */
+  private readonly emptyGroupColumns: Readonly<Record<string, Value>>;
+  private readonly emptyGroupRow: Readonly<Record<string, Value>>;
   private readonly emptyBindings: Readonly<Record<string, NodeRef | null>>;
   /** Stable JSON of an ungrouped row (its identity), with the column order worked out once. */
   private readonly rowKey: (row: Readonly<Record<string, Value>>) => string;
@@ -354,6 +357,8 @@ export class PreparedPattern {
     const empty = (names: readonly string[]): Record<string, null> => Object.fromEntries(names.map((n) => [n, null]));
     this.emptyRow = empty(this.projectors.map((pr) => pr.name));
     this.emptyKeyRow = empty(this.groupBy.map((g) => g.name));
+    this.emptyGroupColumns = empty([...this.groupBy.map((g) => g.name), ...this.groupAggs.map((a) => a.name)]);
+    this.emptyGroupRow = empty(p.group ? p.project.map((c) => c.name) : []);
     this.emptyBindings = empty(this.outerNodeVars);
     this.postGroup = p.group ? p.project.map((c) => ({ name: c.name, get: compileExpr(c.expr, columnScope) })) : [];
     this.streamStart = p.streaming?.start ? compileExpr(p.streaming.start, scope) : null;
@@ -1423,9 +1428,10 @@ export class PreparedPattern {
 
   /** A folded group's output row: its group-by values and aggregates, through the projection. */
   private groupRow(g: FoldedGroup): Record<string, Value> {
-    const columns: Record<string, Value> = { ...g.keyRow };
-    this.groupAggs.forEach((a, k) => (columns[a.name] = g.accs[k]!.result()));
-    const row: Record<string, Value> = {};
+    const columns: Record<string, Value> = { ...this.emptyGroupColumns };
+    for (const k of this.groupBy) columns[k.name] = g.keyRow[k.name]!;
+    for (let k = 0; k < this.groupAggs.length; k++) columns[this.groupAggs[k]!.name] = g.accs[k]!.result();
+    const row: Record<string, Value> = { ...this.emptyGroupRow };
     for (const pr of this.postGroup) row[pr.name] = normaliseEmpty(pr.get(columns));
     return row;
   }

@@ -62,6 +62,12 @@ if (OUTPUT !== 'rows' && OUTPUT !== 'detections') throw new Error(`output=${OUTP
 /** One batch run, as OUTPUT says; returns its row count. */
 type BatchRun = (p: Parameters<typeof runDetector>[0], g: Parameters<typeof runDetector>[1], r: Parameters<typeof runDetector>[2]) => number;
 
+/** A build's batch run as OUTPUT says (a build from before runRows gives rows only as detections: that is what its hunts did). */
+function batchRun(batch: { runDetector: typeof runDetector; runRows?: typeof runRows }): BatchRun {
+  const rows = batch.runRows;
+  return OUTPUT === 'rows' && rows ? (p, g, r) => rows(p, g, r).length : (p, g, r) => batch.runDetector(p, g, r).length;
+}
+
 /** Another build as the bench runs it: its graph of the same events, its batch runner, and its detectors by id. */
 interface Build {
   readonly graph: TemporalGraph;
@@ -78,10 +84,7 @@ async function loadBuild(dir: string, events: readonly EventFacts[]): Promise<Bu
   const patterns = new Map([...cat.loadCatalog().values()].map((c) => [c.definition.id, c.pattern]));
   const graph = new Graph();
   for (const e of events) graph.apply(e);
-  // A build from before runRows gives rows only as detections: that is what its hunts did.
-  const rows = batch.runRows;
-  const run: BatchRun = OUTPUT === 'rows' && rows ? (p, g, r) => rows(p, g, r).length : (p, g, r) => batch.runDetector(p, g, r).length;
-  return { graph, run, patterns };
+  return { graph, run: batchRun(batch), patterns };
 }
 
 /** Starts the inspector's CPU profiler (100 µs samples); the returned function stops it and writes FILE. */
@@ -260,7 +263,7 @@ async function main(): Promise<void> {
   let tRef = performance.now();
   const reference = DUCKDB ? await loadDuckDbReference(events) : null;
   if (reference) console.log(`DuckDB reference tables loaded in ${ms(performance.now() - tRef)}`);
-  const runBatch: BatchRun = OUTPUT === 'rows' ? (p, view, r) => runRows(p, view, r).length : (p, view, r) => runDetector(p, view, r).length;
+  const runBatch = batchRun({ runDetector, runRows });
   console.log(`\nbatch time per detector, ${OUTPUT === 'rows' ? 'rows as hunts return them' : 'detections with ids and evidence'} (median of ${RUNS} runs; first: the first run, cold); DuckDB: the same hunt in SQL over the same events, and its time / idgraph's`);
   // Garbage-collection pauses (every kind) while a detector's runs go on, per run: on a heap this size they are much of a run.
   const gcPauses: { start: number; duration: number }[] = [];

@@ -1238,8 +1238,9 @@ export class PreparedPattern {
    * bounded by the run range (range 'run'), by the seed (its one occurrence) or by the restriction;
    * a window `from`/`to` within S of the times of the match clauses it reads reaches those bounds
    * widened by S at most. A streamed seed thus indexes an hour around it, not the user's history.
+   * `f` is the run's frame before anything is bound: a window of parameters alone is read from it.
    */
-  private indexSpans(opts: EvaluationOptions): Map<string, { lo: number; hi: number }> {
+  private indexSpans(opts: EvaluationOptions, f: Frame): Map<string, { lo: number; hi: number }> {
     const p = this.p;
     const out = new Map<string, { lo: number; hi: number }>();
     const anchor = opts.anchored ? p.streaming?.anchor : undefined;
@@ -1286,7 +1287,6 @@ export class PreparedPattern {
     // $start and $end per anchor: it is the span (a whole-range hunt's baseline before its start is empty).
     // A shortcut: the reference without shortcuts indexes all time, and the property tests compare the two.
     if (!anchor && opts.shortcuts !== false) {
-      const f = this.paramFrame({ ...p.params, ...(opts.params ?? {}), start: opts.start, end: opts.end });
       for (const pc of this.clauses.values()) {
         if (!pc.paramWindow) continue;
         const lo = pc.windowFrom ? pc.windowFrom(f) : -Infinity;
@@ -1298,10 +1298,6 @@ export class PreparedPattern {
     return out;
   }
 
-  /** A frame with nothing bound: what expressions of parameters alone are evaluated with. */
-  private paramFrame(params: Record<string, Value>): Frame {
-    return { nodes: [], edges: [], idx: [], aggs: [], params };
-  }
 
   /**
    * For a collapsed match clause: whether an earlier occurrence (by time, then event id) on the
@@ -1440,7 +1436,6 @@ export class PreparedPattern {
     const p = this.p;
     this.nodeIndex = new Map();
     this.nodeIndexByRef = new Map();
-    this.indexSpan = this.indexSpans(opts);
     this.restrict = opts.restrict;
     this.shortcuts = opts.shortcuts !== false;
     this.seeded = opts.seed !== undefined && this.shortcuts;
@@ -1456,6 +1451,8 @@ export class PreparedPattern {
       aggs: new Array(this.occSlot.size).fill(null),
       params,
     };
+    // Before anything is bound: a window of parameters alone is read from this frame.
+    this.indexSpan = this.indexSpans(opts, f);
     const prebound = Object.keys(opts.prebound ?? {}).sort();
     for (const v of prebound) {
       const slot = this.nodeSlot.get(v);

@@ -1428,7 +1428,7 @@ export class PreparedPattern {
     for (const k of this.groupBy) columns[k.name] = g.keyRow[k.name]!;
     for (let k = 0; k < this.groupAggs.length; k++) columns[this.groupAggs[k]!.name] = g.accs[k]!.result();
     const row: Record<string, Value> = { ...this.emptyGroupRow };
-    for (const pr of this.postGroup) row[pr.name] = normaliseEmpty(pr.get(columns));
+    fillColumns(row, this.postGroup, columns, null);
     return row;
   }
 
@@ -1474,7 +1474,7 @@ export class PreparedPattern {
     // Rows mode: merged by a short key of the row's values (RowCodes), and no evidence is collected.
     const rowsOut = new Map<string, HuntRow>();
     const codes = output === 'rows' ? new RowCodes() : null;
-    const evidence = output !== 'rows';
+    const evidence = codes === null;
 
     const finish = (): void => {
       // exists, absent and aggregate clauses, in that order: cheap rejections first.
@@ -1533,12 +1533,7 @@ export class PreparedPattern {
         let time = -Infinity;
         for (const slot of this.matchSlots) time = Math.max(time, f.edges[slot]!.time(f.idx[slot]!));
         const row: Record<string, Value> = { ...this.emptyRow };
-        let key = '';
-        for (const pr of this.projectors) {
-          const v = normaliseEmpty(pr.get(f));
-          row[pr.name] = v;
-          key += `${codes.code(v)},`;
-        }
+        const key = fillColumns(row, this.projectors, f, codes);
         const prev = rowsOut.get(key);
         // As mergeDetections: a row is true from the earliest binding that completes it.
         if (!prev) rowsOut.set(key, { row, time, id: null, identity: row });
@@ -1562,12 +1557,7 @@ export class PreparedPattern {
       if (p.group) {
         const keyRow: Record<string, Value> = { ...this.emptyKeyRow };
         // Rows mode: groups keyed by their values' numbers (RowCodes), and no evidence kept.
-        let key = '';
-        for (const g of this.groupBy) {
-          const v = normaliseEmpty(g.get(f));
-          keyRow[g.name] = v;
-          if (codes) key += `${codes.code(v)},`;
-        }
+        const key = fillColumns(keyRow, this.groupBy, f, codes);
         pre.push({
           group: codes ? key : stableJson(keyRow),
           keyRow,
@@ -1581,7 +1571,7 @@ export class PreparedPattern {
         return;
       }
       const row: Record<string, Value> = { ...this.emptyRow };
-      for (const pr of this.projectors) row[pr.name] = normaliseEmpty(pr.get(f));
+      fillColumns(row, this.projectors, f, null);
       // Keyed by the id (a hash of the row's identity text): a short key, where the text runs to hundreds of characters.
       const id = detectionId(p.id, this.rowKey(row));
       const prev = out.get(id);
@@ -1725,6 +1715,17 @@ const NO_TIME: readonly TimeInterval[] = Object.freeze([]);
 /** Empty text is null in output, so "" and missing never make two rows. */
 function normaliseEmpty(v: Value): Value {
   return v === '' ? null : v;
+}
+
+/** Sets each column of `row` to its value read from ctx (empty values normalised); with codes, returns the values' RowCodes key, else ''. */
+function fillColumns<C>(row: Record<string, Value>, columns: readonly { readonly name: string; readonly get: Getter<C> }[], ctx: C, codes: RowCodes | null): string {
+  let key = '';
+  for (const c of columns) {
+    const v = normaliseEmpty(c.get(ctx));
+    row[c.name] = v;
+    if (codes) key += `${codes.code(v)},`;
+  }
+  return key;
 }
 
 /**

@@ -60,11 +60,9 @@ const QUERIES: Readonly<Record<string, (start: number, end: number) => string>> 
     FROM ok JOIN signins d ON d.ukey = ok.ukey AND d.rt = '500121' AND d.t >= ok.t - 3600000 AND d.t < ok.t
     GROUP BY ok.id, ok.t, ok.upn, ok.ip, ok.app
     HAVING count(*) >= 5`,
-  // Successes from an IP that failed (50126) in the range, where failures of 5 or more accounts at it
-  // fall in the day before the success.
+  // Successes from an IP where failures (50126) of 5 or more accounts fall in the day before the success.
   'password-spray-then-success': (s, e) => `
-    WITH fails AS (SELECT DISTINCT ipkey FROM signins WHERE t BETWEEN ${s} AND ${e} AND rt = '50126'),
-    ok AS (SELECT rowid AS id, * FROM signins WHERE t BETWEEN ${s} AND ${e} AND rt = '0' AND ipkey IN (SELECT ipkey FROM fails))
+    WITH ok AS (SELECT rowid AS id, * FROM signins WHERE t BETWEEN ${s} AND ${e} AND rt = '0')
     SELECT ok.t, lower(ok.upn) AS upn, ok.ip, ok.app, count(DISTINCT lower(sp.upn)) AS accounts, count(*) AS attempts, min(sp.t) AS first_attempt
     FROM ok JOIN signins sp ON sp.ipkey = ok.ipkey AND sp.rt = '50126' AND sp.t >= ok.t - 86400000 AND sp.t < ok.t
     GROUP BY ok.id, ok.t, ok.upn, ok.ip, ok.app

@@ -7,7 +7,7 @@
  */
 import { IdgraphError } from '../errors.js';
 import type { NodeRef } from '../graph/facts.js';
-import type { EdgeHandle, OccurrenceSource, TemporalGraphView, TimeBounds } from '../graph/graph-view.js';
+import type { EdgeHandle, IndexedOccurrences, OccurrenceSource, TemporalGraphView, TimeBounds } from '../graph/graph-view.js';
 import { orderByTimeThenId } from '../graph/time-order.js';
 import { canonicalKey } from '../graph/node-keys.js';
 import { EDGE_KINDS, edgePropPosition, type NodeKind } from '../graph/schema.js';
@@ -202,6 +202,11 @@ interface NodeCounts {
   readonly byNo: Int32Array;
   /** The numbers of the nodes counted at all, in the order the log first met them. */
   readonly counted: readonly number[];
+  /**
+   * Per dcount threshold on the clause: each node's distinct values in the span, for the nodes whose count
+   * reaches the threshold (the others fail it by their count alone, and are not worked out).
+   */
+  readonly distinct: ReadonlyMap<Threshold, Int32Array>;
 }
 
 /** The order match clauses are bound in, and the checks due at each step. */
@@ -726,23 +731,25 @@ export class PreparedPattern {
       const counts = pass && this.prefill(f, flt.th.pc, flt.th.fromSide, pass);
       if (!counts) continue;
       const nodes: NodeRef[] = [];
-      for (const no of counts.counted) if (counts.byNo[no]! >= k) nodes.push(this.view.nodeAt(no)!);
+      for (const no of counts.counted) if (reachOf(counts, flt.th, no, k) >= k) nodes.push(this.view.nodeAt(no)!);
       return nodes;
     }
     return undefined;
   }
 
   /**
-   * How many of a node's occurrences pass an indexable clause's own predicates in this run's span:
+   * The most a threshold's count can reach for a node in this run's span: how many of the node's occurrences
+   * pass the clause's own predicates, or for a dcount their distinct values when a log pass worked them out;
    * from a log pass when one counted them, without listing them.
    */
-  private occurrenceCount(f: Frame, pc: PreparedClause, node: NodeRef, fromSide: boolean): number {
+  private thresholdReach(f: Frame, th: Threshold, node: NodeRef, k: number): number {
+    const pc = th.pc;
     // The pass counted the same span and predicates as a list would hold, and its count is an array read.
     const pass = this.passes.get(pc.c.as);
-    if (pass?.counts) return countOf(pass.counts, this.view.nodeNumber(node));
+    if (pass?.counts) return reachOf(pass.counts, th, this.view.nodeNumber(node), k);
     const listed = this.byRefOf(pc).get(node);
     if (listed) return listed.times.length;
-    return this.nodeOccurrences(f, pc, node, fromSide).times.length;
+    return this.nodeOccurrences(f, pc, node, th.fromSide).times.length;
   }
 
   /** A clause's log pass for this run, its test chosen on first ask; undefined when log scans are not used in this run. */
@@ -1045,21 +1052,32 @@ export class PreparedPattern {
       const no = bound[k]!;
       if (byNo[no]!++ === 0) counted.push(no);
     }
+    // Nodes below a threshold on this clause are dropped by its prune before anything lists them: by their
+    // count, and for a dcount by their distinct values too.
+    let least = 0;
+    const distinct = new Map<Threshold, Int32Array>();
+    const dcounts: { d: Int32Array; k: number }[] = [];
+    for (const th of this.thresholdList) {
+      if (th.pc !== pc) continue;
+      const k = th.need(f) ?? 0;
+      least = Math.max(least, k);
+      if (!th.distinct || k <= 1) continue;
+      const d = this.distinctCounts(f, th, found, kept, byNo, k);
+      distinct.set(th, d);
+      dcounts.push({ d, k });
+    }
     f.edges[pc.slot] = saved;
     f.idx[pc.slot] = savedIdx;
-    const counts: NodeCounts = { byNo, counted };
+    const counts: NodeCounts = { byNo, counted, distinct };
     pass.counts = counts;
     this.passPaid.add(c.as);
-    // Nodes below a threshold on this clause are dropped by its prune before anything lists them.
-    let least = 0;
-    for (const th of this.thresholdList) if (th.pc === pc) least = Math.max(least, th.need(f) ?? 0);
     const byRef = this.byRefOf(pc);
     // By node number; null for a node listed one by one before, which keeps that list (it is complete).
     const lists = new Map<number, NodeOccurrences | null>();
     for (let k = 0; k < n; k++) {
       if (!kept[k]) continue;
       const no = bound[k]!;
-      if (byNo[no]! < least) continue;
+      if (byNo[no]! < least || dcounts.some((x) => x.d[no]! < x.k)) continue;
       let occ = lists.get(no);
       if (occ === undefined) {
         const node = view.nodeAt(no)!;
@@ -1148,7 +1166,7 @@ export class PreparedPattern {
       needs: new Set([th.node]),
       test: (f) => {
         const k = th.need(f);
-        return k === null || this.occurrenceCount(f, th.pc, f.nodes[th.slot]!, th.fromSide) >= k;
+        return k === null || this.thresholdReach(f, th, f.nodes[th.slot]!, k) >= k;
       },
     }));
   }
@@ -1193,7 +1211,7 @@ export class PreparedPattern {
     const w = cw.w;
     if (k === null || w === null) return ALL_TIME;
     // Fewer occurrences than the threshold in the whole span: no window holds enough (counted without listing them).
-    if (k >= 1 && this.occurrenceCount(f, flt.th.pc, node, flt.th.fromSide) < k) return NO_TIME;
+    if (k >= 1 && this.thresholdReach(f, flt.th, node, k) < k) return NO_TIME;
     const occ = this.nodeOccurrences(f, flt.th.pc, node, flt.th.fromSide);
     let times = occ.feasible?.get(flt);
     if (!times) {
@@ -1201,6 +1219,49 @@ export class PreparedPattern {
       (occ.feasible ??= new Map()).set(flt, times);
     }
     return times;
+  }
+
+  /**
+   * For a dcount threshold, in a log pass: each node's distinct values among its kept occurrences, for the
+   * nodes counted at least k times (0 for the others: dcount is at most count, so they fail it anyway).
+   * A spray's IP is met by many accounts; most IPs with k failures have one account, and are pruned here.
+   */
+  private distinctCounts(f: Frame, th: Threshold, found: IndexedOccurrences, kept: Uint8Array, byNo: Int32Array, k: number): Int32Array {
+    const d = new Int32Array(byNo.length);
+    const view = this.view;
+    const slot = th.pc.slot;
+    const bound = th.fromSide ? found.froms : found.tos;
+    const free = th.fromSide ? found.tos : found.froms;
+    // (node, value) pairs seen, as one number: the node's number times 2^24 plus the value's number. Text is
+    // numbered by itself (its hash is kept on the string: a key made from it would be hashed anew each time),
+    // anything else by its distinctKey, in a map of its own.
+    const texts = new Map<string, number>();
+    const others = new Map<string, number>();
+    let values = 0;
+    const seen = new Set<number>();
+    for (let j = 0; j < found.times.length; j++) {
+      if (!kept[j]) continue;
+      const no = bound[j]!;
+      if (byNo[no]! < k) continue;
+      f.edges[slot] = found.srcs[j]!;
+      f.idx[slot] = found.pos[j]!;
+      f.nodes[th.freeSlot] = view.nodeAt(free[j]!)!;
+      const v = th.distinct!(f);
+      if (isEmpty(v)) continue;
+      const codes = typeof v === 'string' ? texts : others;
+      const key = typeof v === 'string' ? v : distinctKey(v);
+      let code = codes.get(key);
+      if (code === undefined) codes.set(key, (code = values++));
+      // Beyond 2^24 values the pairs would collide: the counts stand instead (a looser bound, still a bound).
+      if (code >= 0x1000000) return byNo.slice();
+      const pair = no * 0x1000000 + code;
+      if (!seen.has(pair)) {
+        seen.add(pair);
+        d[no]!++;
+      }
+    }
+    f.nodes[th.freeSlot] = null;
+    return d;
   }
 
   /** For a dcount threshold: each indexed occurrence's distinct key (null when empty, as dcount skips it). */
@@ -1655,6 +1716,13 @@ export class PreparedPattern {
 /** A node's count in a log pass (0 for a node the graph does not hold, or one made after the pass). */
 function countOf(counts: NodeCounts, no: number): number {
   return no < 0 ? 0 : (counts.byNo[no] ?? 0);
+}
+
+/** The most a threshold's count can be for a node, from a log pass: its count, or its distinct values where the pass worked them out. */
+function reachOf(counts: NodeCounts, th: Threshold, no: number, k: number): number {
+  const n = countOf(counts, no);
+  const d = n >= k ? counts.distinct.get(th) : undefined;
+  return d ? d[no]! : n;
 }
 
 /**

@@ -42,7 +42,8 @@ describe('judge horizons and window offsets of the built-in detectors', () => {
     expect(judgeHorizon(pattern('mfa-registration-unseen-ip'))).toBe(31 * D);
     // The change within 1d after the sign-in, the lookback 30d before it.
     expect(judgeHorizon(pattern('new-country-then-mfa-change'))).toBe(31 * D);
-    expect(judgeHorizon(pattern('password-spray-then-success'))).toBe(Infinity);
+    // The spray counted within 1d before the success: no collapse, so a bounded horizon too.
+    expect(judgeHorizon(pattern('password-spray-then-success'))).toBe(D);
   });
 
   it('give sub-clause windows as signed offsets from the match clause (or the anchor under its rule)', () => {

@@ -61,8 +61,10 @@ describe('judge horizons', () => {
     // Anchored: the absent/aggregate windows reach 30 days before the anchor's 1-day streaming start.
     expect(h.get('mfa-registration-unseen-ip')).toBe(31 * 86_400_000);
     expect(h.get('new-country-then-mfa-change')).toBe(31 * 86_400_000);
+    // The spray counted over the day before its success.
+    expect(h.get('password-spray-then-success')).toBe(86_400_000);
     // Grouped, collapsed or range-free match clauses: judged over the whole graph.
-    for (const id of ['account-mfa-modifications', 'password-spray-then-success', 'privileged-account-failed-mfa', 'risky-signin-device-registration', 'unfamiliar-signin-portal-role-change'])
+    for (const id of ['account-mfa-modifications', 'privileged-account-failed-mfa', 'risky-signin-device-registration', 'unfamiliar-signin-portal-role-change'])
       expect(h.get(id), id).toBe(Infinity);
   });
 });

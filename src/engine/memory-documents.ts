@@ -4,7 +4,7 @@
  * CLI run, a demo). Nothing survives the process; the DuckDB store is the
  * durable implementation of the same interface.
  */
-import type { PreparedEvent } from '../ingest/prepared-event.js';
+import { rawRecord, type PreparedEvent } from '../ingest/prepared-event.js';
 import type { EngineDocuments, EventSink, RawEvent } from './engine-store.js';
 
 export class MemoryDocuments implements EngineDocuments, EventSink {
@@ -56,7 +56,7 @@ export class MemoryDocuments implements EngineDocuments, EventSink {
   async appendEvents(events: readonly PreparedEvent[]): Promise<readonly PreparedEvent[]> {
     const seen = new Set<string>();
     const fresh = events.filter((e) => !this.raw.has(e.eventId) && !seen.has(e.eventId) && seen.add(e.eventId));
-    this.putRaw(fresh.map((e) => ({ eventId: e.eventId, table: e.table, time: e.time, raw: e.raw })));
+    this.putRaw(fresh.map((e) => ({ eventId: e.eventId, table: e.table, time: e.time, raw: rawRecord(e) })));
     return fresh;
   }
 

@@ -44,7 +44,8 @@ export function prepareRecord(src: SourceRecord): PreparedEvent | Reject {
   try {
     const eventId = spec.eventId(rec, src.record, time);
     const facts = spec.toFacts(rec, eventId, time);
-    return { file: src.file, line: src.line, table, eventId, time, raw: src.record, rawText: src.text, facts };
+    // With its text kept, the parsed record is let go (the text is exactly what it was parsed from).
+    return { file: src.file, line: src.line, table, eventId, time, raw: src.text === undefined ? src.record : null, rawText: src.text, facts };
   } catch (err) {
     // A mapping bug must cost one record, not the ingest.
     return reject('', `cannot map record: ${(err as Error).message}`, table);

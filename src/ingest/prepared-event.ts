@@ -38,11 +38,25 @@ export interface PreparedEvent extends RecordOrigin {
   readonly eventId: string;
   /** Event time, epoch ms (TimeGenerated / Timestamp / the table's time column). */
   readonly time: number;
-  /** The record exactly as read (all columns kept). */
-  readonly raw: Record<string, unknown>;
-  /** The JSON text `raw` was parsed from, when there was one: stores keep it rather than serialise `raw` again. */
+  /**
+   * The record exactly as read (all columns kept), or null when `rawText` holds it: a batch waiting to be
+   * stored then keeps a line of text per event, not its parsed objects, which collections would copy
+   * (read either way with rawRecord / rawJson).
+   */
+  readonly raw: Record<string, unknown> | null;
+  /** The JSON text the record was parsed from, when there was one: stores keep it rather than serialise the record again. */
   readonly rawText?: string;
   readonly facts: EventFacts;
+}
+
+/** A prepared event's record as read: kept, or parsed again from its text. */
+export function rawRecord(e: PreparedEvent): Record<string, unknown> {
+  return e.raw ?? (JSON.parse(e.rawText!) as Record<string, unknown>);
+}
+
+/** A prepared event's record as JSON text: its own text when read from one, else serialised. */
+export function rawJson(e: PreparedEvent): string {
+  return e.rawText ?? JSON.stringify(e.raw);
 }
 
 /** Why a record was not accepted. `skipped` is for rows of tables idgraph does not ingest. */

@@ -4,6 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isIdgraphError } from '../../src/errors.js';
 import { prepareRecord } from '../../src/ingest/prepare.js';
+import { rawRecord } from '../../src/ingest/prepared-event.js';
 import { fixture, readAll, tempDir } from './helpers.js';
 
 let dir: string;
@@ -32,6 +33,23 @@ describe('NDJSON', () => {
     expect(records.every((r) => r.table === 'SigninLogs' && r.file === path)).toBe(true);
     // the BOM is not part of the first key, CR not part of the last value
     expect(Object.keys(records[0]!.record)[0]).toBe('TimeGenerated');
+  });
+
+  it('keeps the line as the raw event and lets the parsed record go; the record reads back equal', async () => {
+    // Spaces and key order as written: the store keeps the line, not a re-serialised record.
+    const line = '{ "TimeGenerated": "2026-01-02T10:00:00Z", "Id": "t1", "UserPrincipalName": "a@b.c", "IPAddress": "1.2.3.4", "ResultType": 0, "LocationDetails": {"city": "Azor"} }';
+    const path = fixture(dir, 'SigninLogs.text.ndjson', `${line}\r\n${JSON.stringify(signIn(2))}\n`);
+    const { records } = await readAll({ path });
+    const p = prepareRecord(records[0]!);
+    if ('kind' in p) throw new Error(p.message);
+    expect(p.raw).toBeNull();
+    expect(p.rawText).toBe(line);
+    expect(rawRecord(p)).toEqual(JSON.parse(line));
+    // A record without text of its own (a JSON array's element, an API body) is kept as parsed.
+    const q = prepareRecord({ ...records[0]!, text: undefined });
+    if ('kind' in q) throw new Error(q.message);
+    expect(q.raw).toBe(records[0]!.record);
+    expect(rawRecord(q)).toBe(records[0]!.record);
   });
 
   it('rejects a truncated line with its line number and reads on', async () => {
@@ -245,8 +263,8 @@ describe('portal CSV', () => {
     // X_string folds in when X_dynamic is empty
     expect(b.facts.edges[0]!.props['statusCode']).toBe('0');
     // raw keeps the columns as exported
-    expect(Object.hasOwn(a.raw, 'TimeGenerated [UTC]')).toBe(true);
-    expect(Object.hasOwn(a.raw, 'TimeGenerated')).toBe(false);
+    expect(Object.hasOwn(rawRecord(a), 'TimeGenerated [UTC]')).toBe(true);
+    expect(Object.hasOwn(rawRecord(a), 'TimeGenerated')).toBe(false);
   });
 
   it('rejects a row with the wrong number of fields or invalid UTF-8, and reads on', async () => {

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { canonicalKey } from '../../src/graph/node-keys.js';
-import type { PreparedEvent, Reject } from '../../src/ingest/prepared-event.js';
+import { rawRecord, type PreparedEvent, type Reject } from '../../src/ingest/prepared-event.js';
 import { prepareRecord } from '../../src/ingest/prepare.js';
 import { readSource } from '../../src/ingest/formats/read-source.js';
 
@@ -65,16 +65,16 @@ describe('samples', () => {
     for (const e of events) {
       const [s] = e.facts.edges;
       expect(s!.kind).toBe('SIGNED_IN');
-      expect(s!.from.key).toBe(String(e.raw['UserPrincipalName']).toLowerCase());
-      expect(s!.to.key).toBe(canonicalKey('IP', String(e.raw['IPAddress'])));
-      expect(s!.props['resultType']).toBe(String(e.raw['ResultType']));
+      expect(s!.from.key).toBe(String(rawRecord(e)['UserPrincipalName']).toLowerCase());
+      expect(s!.to.key).toBe(canonicalKey('IP', String(rawRecord(e)['IPAddress'])));
+      expect(s!.props['resultType']).toBe(String(rawRecord(e)['ResultType']));
     }
   });
 
   it('SigninLogs.training-lab.csv: time from CreatedDateTime [UTC], Status folded from Status_dynamic', async () => {
     const { events } = await prepareFile('SigninLogs.training-lab.csv');
     for (const e of events) {
-      const status = JSON.parse(String(e.raw['Status_dynamic'] || e.raw['Status_string'])) as { errorCode: number };
+      const status = JSON.parse(String(rawRecord(e)['Status_dynamic'] || rawRecord(e)['Status_string'])) as { errorCode: number };
       expect(e.facts.edges[0]!.props['statusCode']).toBe(String(status.errorCode));
       expect(new Date(e.time).getUTCFullYear()).toBe(2021);
     }
@@ -83,9 +83,9 @@ describe('samples', () => {
   it('IdentityInfo.sentinel-sample.csv: one HAS_ROLE per assigned role', async () => {
     const { events } = await prepareFile('IdentityInfo.sentinel-sample.csv');
     for (const e of events) {
-      const roles = e.raw['AssignedRoles'] ? (JSON.parse(String(e.raw['AssignedRoles'])) as string[]) : [];
+      const roles = rawRecord(e)['AssignedRoles'] ? (JSON.parse(String(rawRecord(e)['AssignedRoles'])) as string[]) : [];
       expect(e.facts.edges.map((x) => x.props['role'])).toEqual(roles);
-      for (const x of e.facts.edges) expect(x.from.key).toBe(String(e.raw['AccountUPN']).toLowerCase());
+      for (const x of e.facts.edges) expect(x.from.key).toBe(String(rawRecord(e)['AccountUPN']).toLowerCase());
     }
   });
 
@@ -93,7 +93,7 @@ describe('samples', () => {
     const { events } = await prepareFile('SecurityAlert.excytin.json');
     let aadOnly = 0;
     for (const e of events) {
-      const ents = (JSON.parse(String(e.raw['Entities'])) as Record<string, unknown>[]).filter((x) => !('$ref' in x));
+      const ents = (JSON.parse(String(rawRecord(e)['Entities'])) as Record<string, unknown>[]).filter((x) => !('$ref' in x));
       const named = ents.filter((x) => x['Type'] === 'account' && (x['Name'] || x['AadUserId']));
       const accountEdges = e.facts.edges.filter((x) => x.props['entityType'] === 'account');
       expect(new Set(accountEdges.map((x) => x.to.key)).size).toBe(accountEdges.length);
@@ -108,7 +108,7 @@ describe('samples', () => {
 
   it('DefenderMixed: CloudAppEvents rows keep their ReportId in the event id; the others are skipped with a reason', async () => {
     const { events, rejects } = await prepareFile('DefenderMixed.otrf-goldensaml.ndjson');
-    for (const e of events) expect(e.eventId.startsWith(`CloudAppEvents:${String(e.raw['ReportId'])}:`)).toBe(true);
+    for (const e of events) expect(e.eventId.startsWith(`CloudAppEvents:${String(rawRecord(e)['ReportId'])}:`)).toBe(true);
     expect(rejects.every((r) => r.kind === 'skipped' && r.message.length > 0)).toBe(true);
   });
 
@@ -117,6 +117,6 @@ describe('samples', () => {
     expect(nd.events.every((e) => e.facts.edges.length === 0)).toBe(true);
     expect(nd.events.map((e) => e.time)).toEqual(jsonLines('AuditLogs.otrf-goldensaml.ndjson').map((r) => Date.parse(String(r['TimeGenerated']))));
     const csv = await prepareFile('AuditLogs.training-lab-hunting.csv');
-    expect(csv.events.every((e) => e.eventId === `AuditLogs:${String(e.raw['Id'])}`)).toBe(true);
+    expect(csv.events.every((e) => e.eventId === `AuditLogs:${String(rawRecord(e)['Id'])}`)).toBe(true);
   });
 });

@@ -6,6 +6,7 @@ import { TABLES } from '../../src/ingest/tables/index.js';
 import { canonicalJson, hashEventId } from '../../src/ingest/tables/event-id.js';
 import { parseTimestamp } from '../../src/ingest/tables/timestamps.js';
 import { prepared, rejected } from './helpers.js';
+import { rawRecord } from '../../src/ingest/prepared-event.js';
 
 const T0 = '2026-05-01T10:00:00Z';
 const edges = (f: EventFacts, kind: EdgeKind): EdgeFact[] => f.edges.filter((e) => e.kind === kind);
@@ -313,7 +314,7 @@ describe('CloudAppEvents', () => {
       ip: null,
     });
     expect(p.eventId).toBe(`CloudAppEvents:rep-7:${p.time}`);
-    expect(Object.hasOwn(p.raw, 'ReportId')).toBe(false);
+    expect(Object.hasOwn(rawRecord(p), 'ReportId')).toBe(false);
   });
 
   it('stores other actions with no edges', () => {

@@ -11,7 +11,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { EngineDocuments, EventSink, RawEvent } from '../../engine/engine-store.js';
 import { IdgraphError } from '../../errors.js';
 import type { EventFacts } from '../../graph/facts.js';
-import type { PreparedEvent } from '../../ingest/prepared-event.js';
+import { rawJson, type PreparedEvent } from '../../ingest/prepared-event.js';
 
 const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS events (
@@ -99,7 +99,7 @@ export class DuckDbStore implements EngineDocuments, EventSink {
           appender.appendVarchar(e.table);
           appender.appendBigInt(BigInt(Math.trunc(e.time)));
           appender.appendBigInt(BigInt(++seq));
-          appender.appendVarchar(e.rawText ?? JSON.stringify(e.raw));
+          appender.appendVarchar(rawJson(e));
           appender.appendVarchar(JSON.stringify(e.facts));
           appender.endRow();
         }

@@ -10,7 +10,7 @@
  */
 import neo4j, { type ManagedTransaction } from 'neo4j-driver';
 import { EDGE_KIND_NAMES, EDGE_KINDS, type NodeKind } from '../../graph/schema.js';
-import type { PreparedEvent } from '../../ingest/prepared-event.js';
+import { rawJson, type PreparedEvent } from '../../ingest/prepared-event.js';
 import { namesOf, resolveBatch, type NodeMerge } from './batch-resolution.js';
 import { ALIAS_LABEL, EVENT_LABEL } from './neo4j-schema.js';
 
@@ -122,7 +122,7 @@ export async function writeEventBatch(
   await unwind(
     tx,
     `UNWIND $rows AS row CREATE (e:${EVENT_LABEL}) SET e = row`,
-    fresh.map((e) => ({ eventId: e.eventId, table: e.table, time: neo4j.int(Math.trunc(e.time)), raw: JSON.stringify(e.raw) })),
+    fresh.map((e) => ({ eventId: e.eventId, table: e.table, time: neo4j.int(Math.trunc(e.time)), raw: rawJson(e) })),
   );
   return fresh;
 }

@@ -27,8 +27,8 @@ export interface SourceRecord extends RecordOrigin {
    * present but empty or malformed is still a reject.
    */
   readonly fallbackTime?: number;
-  /** The record's own JSON text, when it was read from one (an NDJSON line). */
-  readonly text?: string;
+  /** The record's own JSON text as UTF-8 bytes, when it was read from one (an NDJSON line). */
+  readonly text?: Buffer;
 }
 
 /** A validated event, ready to store and to apply to the graph. */
@@ -40,23 +40,23 @@ export interface PreparedEvent extends RecordOrigin {
   readonly time: number;
   /**
    * The record exactly as read (all columns kept), or null when `rawText` holds it: a batch waiting to be
-   * stored then keeps a line of text per event, not its parsed objects, which collections would copy
+   * stored then keeps a line's bytes per event, not its parsed objects, which collections would copy
    * (read either way with rawRecord / rawJson).
    */
   readonly raw: Record<string, unknown> | null;
-  /** The JSON text the record was parsed from, when there was one: stores keep it rather than serialise the record again. */
-  readonly rawText?: string;
+  /** The JSON text the record was parsed from (UTF-8), when there was one: stores keep it rather than serialise the record again. */
+  readonly rawText?: Buffer;
   readonly facts: EventFacts;
 }
 
 /** A prepared event's record as read: kept, or parsed again from its text. */
 export function rawRecord(e: PreparedEvent): Record<string, unknown> {
-  return e.raw ?? (JSON.parse(e.rawText!) as Record<string, unknown>);
+  return e.raw ?? (JSON.parse(rawJson(e)) as Record<string, unknown>);
 }
 
 /** A prepared event's record as JSON text: its own text when read from one, else serialised. */
 export function rawJson(e: PreparedEvent): string {
-  return e.rawText ?? JSON.stringify(e.raw);
+  return e.rawText ? e.rawText.toString('utf8') : JSON.stringify(e.raw);
 }
 
 /** Why a record was not accepted. `skipped` is for rows of tables idgraph does not ingest. */

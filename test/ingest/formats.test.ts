@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isIdgraphError } from '../../src/errors.js';
 import { prepareRecord } from '../../src/ingest/prepare.js';
-import { rawRecord } from '../../src/ingest/prepared-event.js';
+import { rawJson, rawRecord } from '../../src/ingest/prepared-event.js';
 import { fixture, readAll, tempDir } from './helpers.js';
 
 let dir: string;
@@ -43,7 +43,7 @@ describe('NDJSON', () => {
     const p = prepareRecord(records[0]!);
     if ('kind' in p) throw new Error(p.message);
     expect(p.raw).toBeNull();
-    expect(p.rawText).toBe(line);
+    expect(rawJson(p)).toBe(line);
     expect(rawRecord(p)).toEqual(JSON.parse(line));
     // A record without text of its own (a JSON array's element, an API body) is kept as parsed.
     const q = prepareRecord({ ...records[0]!, text: undefined });

@@ -71,8 +71,10 @@ function* lineRecords(l: ByteLine): Generator<RawItem> {
     return;
   }
   for (const item of documentRecords(value, l.line)) {
-    // A line that is one record keeps its text: the store keeps it as the raw event instead of re-serialising.
-    yield !isRawError(item) && item.record === value ? { ...item, text } : item;
+    // A line that is one record keeps its text, as the line's bytes (outside the JS heap, which a batch
+    // waiting to be stored would otherwise fill with 2-4 KB strings for collections to copy): the store
+    // keeps it as the raw event instead of re-serialising.
+    yield !isRawError(item) && item.record === value ? { ...item, text: l.bytes } : item;
   }
 }
 

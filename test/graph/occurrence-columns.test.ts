@@ -35,6 +35,20 @@ describe('OccurrenceColumns', () => {
     ]);
   });
 
+  it('an occurrence appended after a drop has no value for the properties it does not set', () => {
+    // A drop moves the codes down and leaves slots past the end; an append writes only what it has.
+    const { cols } = columns();
+    const c = cols();
+    for (let t = 1; t <= 8; t++) c.insert(t, `e${t}`, { app: `app-${t}`, city: `city-${t}` });
+    expect(c.dropBefore(3)).toBe(2);
+    c.insert(9, 'e9', { city: 'city-9' });
+    c.insert(10, 'e10', { app: 'app-10' });
+    expect([6, 7].map((i) => [c.eventId(i), c.prop(i, 'app'), c.prop(i, 'city')])).toEqual([
+      ['e9', null, 'city-9'],
+      ['e10', 'app-10', null],
+    ]);
+  });
+
   it('behaves like a list sorted by (time, event id) under random inserts, drops and merges (property)', () => {
     const op = fc.oneof(
       fc.record({ op: fc.constant('insert' as const), t: fc.integer({ min: 0, max: 30 }), app: fc.option(fc.integer({ min: 0, max: 300 })), city: fc.option(fc.integer({ min: 0, max: 5 })) }),

@@ -1077,7 +1077,7 @@ export class PreparedPattern {
     for (let k = 0; k < n; k++) {
       if (!kept[k]) continue;
       const no = bound[k]!;
-      if (byNo[no]! < least || dcounts.some((x) => x.d[no]! < x.k)) continue;
+      if (byNo[no]! < least || belowDistinct(dcounts, no)) continue;
       let occ = lists.get(no);
       if (occ === undefined) {
         const node = view.nodeAt(no)!;
@@ -1239,29 +1239,36 @@ export class PreparedPattern {
     const others = new Map<string, number>();
     let values = 0;
     const seen = new Set<number>();
-    for (let j = 0; j < found.times.length; j++) {
-      if (!kept[j]) continue;
-      const no = bound[j]!;
-      if (byNo[no]! < k) continue;
-      f.edges[slot] = found.srcs[j]!;
-      f.idx[slot] = found.pos[j]!;
-      f.nodes[th.freeSlot] = view.nodeAt(free[j]!)!;
-      const v = th.distinct!(f);
-      if (isEmpty(v)) continue;
-      const codes = typeof v === 'string' ? texts : others;
-      const key = typeof v === 'string' ? v : distinctKey(v);
-      let code = codes.get(key);
-      if (code === undefined) codes.set(key, (code = values++));
-      // Beyond 2^24 values the pairs would collide: the counts stand instead (a looser bound, still a bound).
-      if (code >= 0x1000000) return byNo.slice();
-      const pair = no * 0x1000000 + code;
-      if (!seen.has(pair)) {
-        seen.add(pair);
-        d[no]!++;
+    // The pass runs in the middle of an evaluation: the slots it borrows are given back as they were.
+    const saved = { edge: f.edges[slot] ?? null, idx: f.idx[slot]!, free: f.nodes[th.freeSlot] ?? null };
+    try {
+      for (let j = 0; j < found.times.length; j++) {
+        if (!kept[j]) continue;
+        const no = bound[j]!;
+        if (byNo[no]! < k) continue;
+        f.edges[slot] = found.srcs[j]!;
+        f.idx[slot] = found.pos[j]!;
+        f.nodes[th.freeSlot] = view.nodeAt(free[j]!)!;
+        const v = th.distinct!(f);
+        if (isEmpty(v)) continue;
+        const codes = typeof v === 'string' ? texts : others;
+        const key = typeof v === 'string' ? v : distinctKey(v);
+        let code = codes.get(key);
+        if (code === undefined) codes.set(key, (code = values++));
+        // Beyond 2^24 values the pairs would collide: the counts stand instead (a looser bound, still a bound).
+        if (code >= 0x1000000) return byNo.slice();
+        const pair = no * 0x1000000 + code;
+        if (!seen.has(pair)) {
+          seen.add(pair);
+          d[no]!++;
+        }
       }
+      return d;
+    } finally {
+      f.edges[slot] = saved.edge;
+      f.idx[slot] = saved.idx;
+      f.nodes[th.freeSlot] = saved.free;
     }
-    f.nodes[th.freeSlot] = null;
-    return d;
   }
 
   /** For a dcount threshold: each indexed occurrence's distinct key (null when empty, as dcount skips it). */
@@ -1716,6 +1723,12 @@ export class PreparedPattern {
 /** A node's count in a log pass (0 for a node the graph does not hold, or one made after the pass). */
 function countOf(counts: NodeCounts, no: number): number {
   return no < 0 ? 0 : (counts.byNo[no] ?? 0);
+}
+
+/** Whether a node's distinct values fall short of some dcount threshold (a loop: it is asked per listed occurrence). */
+function belowDistinct(dcounts: readonly { readonly d: Int32Array; readonly k: number }[], no: number): boolean {
+  for (let i = 0; i < dcounts.length; i++) if (dcounts[i]!.d[no]! < dcounts[i]!.k) return true;
+  return false;
 }
 
 /** The most a threshold's count can be for a node, from a log pass: its count, or its distinct values where the pass worked them out. */

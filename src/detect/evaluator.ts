@@ -1232,12 +1232,10 @@ export class PreparedPattern {
     const slot = th.pc.slot;
     const bound = th.fromSide ? found.froms : found.tos;
     const free = th.fromSide ? found.tos : found.froms;
-    // (node, value) pairs seen, as one number: the node's number times 2^24 plus the value's number. Text is
-    // numbered by itself (its hash is kept on the string: a key made from it would be hashed anew each time),
-    // anything else by its distinctKey, in a map of its own.
-    const texts = new Map<string, number>();
-    const others = new Map<string, number>();
-    let values = 0;
+    // (node, value) pairs seen, as one number: the node's number times 2^24 plus the value's RowCodes number
+    // (equal exactly when the values' JSON is, which is when dcount's distinctKey is; text is numbered by
+    // itself, without a key string made per occurrence).
+    const codes = new RowCodes();
     const seen = new Set<number>();
     // The pass runs in the middle of an evaluation: the slots it borrows are given back as they were.
     const saved = { edge: f.edges[slot] ?? null, idx: f.idx[slot]!, free: f.nodes[th.freeSlot] ?? null };
@@ -1251,10 +1249,7 @@ export class PreparedPattern {
         f.nodes[th.freeSlot] = view.nodeAt(free[j]!)!;
         const v = th.distinct!(f);
         if (isEmpty(v)) continue;
-        const codes = typeof v === 'string' ? texts : others;
-        const key = typeof v === 'string' ? v : distinctKey(v);
-        let code = codes.get(key);
-        if (code === undefined) codes.set(key, (code = values++));
+        const code = codes.code(v);
         // Beyond 2^24 values the pairs would collide: the counts stand instead (a looser bound, still a bound).
         if (code >= 0x1000000) return byNo.slice();
         const pair = no * 0x1000000 + code;

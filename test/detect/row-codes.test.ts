@@ -1,6 +1,7 @@
 /** RowCodes must merge rows exactly as their identity text (stable JSON) would. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { distinctKey } from '../../src/detect/aggregates.js';
 import { stableJson } from '../../src/detect/detection.js';
 import type { Value } from '../../src/detect/expr/ast.js';
 import { RowCodes } from '../../src/detect/row-codes.js';
@@ -26,6 +27,8 @@ describe('RowCodes', () => {
             const equalText = stableJson(values[i]) === stableJson(values[j]);
             if (equalText && i !== j) same++;
             expect(numbers[i] === numbers[j], `${stableJson(values[i])} vs ${stableJson(values[j])}`).toBe(equalText);
+            // The same classes as dcount's: a log pass counts distinct values by these numbers.
+            expect(distinctKey(values[i]!) === distinctKey(values[j]!), `distinctKey ${stableJson(values[i])} vs ${stableJson(values[j])}`).toBe(equalText);
           }
         // Asked again, a value keeps its number.
         expect(values.map((v) => codes.code(v))).toEqual(numbers);

@@ -188,8 +188,10 @@ interface IndexChoice {
 
 /** Per evaluation, an indexable clause's log pass (PreparedPattern.prefill). */
 interface IndexPass {
-  /** The test the pass reads, chosen once per run; undefined when no index qualifies (no pass). */
-  readonly choice: IndexChoice | undefined;
+  /** The test the pass reads, chosen once per run (again for a higher floor while none qualifies); undefined when no index qualifies (no pass). */
+  choice: IndexChoice | undefined;
+  /** The floor the choice was made with (see passOf). */
+  floor: number;
   /** Occurrences and edges visited node by node so far: the pass runs once they reach choice.count. */
   spent: number;
   /** After the pass: its counts by node. */
@@ -727,7 +729,9 @@ export class PreparedPattern {
     for (const flt of filters) {
       const k = flt.th.need(f);
       if (k === null || k < 1) continue;
-      const pass = this.passOf(flt.th.pc);
+      // The other way visits every node of a kind and its edges: a pass listing fewer entries than the clause's
+      // kind has edges pays whatever its share (as a clause with both ends free reads the log, forEachFromLog).
+      const pass = this.passOf(flt.th.pc, this.view.edgesOfKind(flt.th.pc.c.edge).length);
       const counts = pass && this.prefill(f, flt.th.pc, flt.th.fromSide, pass);
       if (!counts) continue;
       const nodes: NodeRef[] = [];
@@ -752,11 +756,20 @@ export class PreparedPattern {
     return this.nodeOccurrences(f, pc, node, th.fromSide).times.length;
   }
 
-  /** A clause's log pass for this run, its test chosen on first ask; undefined when log scans are not used in this run. */
-  private passOf(pc: PreparedClause): IndexPass | undefined {
+  /**
+   * A clause's log pass for this run, its test chosen on first ask; undefined when log scans are not used in this run.
+   * `floor` is what the caller's other way costs at least (indexChoice): asked with a higher one while no test
+   * qualifies, the choice is made again. Node by node (nodeOccurrences) there is none: its pass waits until
+   * the nodes visited cost as much.
+   */
+  private passOf(pc: PreparedClause, floor = 0): IndexPass | undefined {
     if (!this.useLogScans) return undefined;
     let pass = this.passes.get(pc.c.as);
-    if (!pass) this.passes.set(pc.c.as, (pass = { choice: this.indexChoice(pc, this.spanBounds(pc)), spent: 0 }));
+    if (!pass) this.passes.set(pc.c.as, (pass = { choice: this.indexChoice(pc, this.spanBounds(pc), floor), spent: 0, floor }));
+    else if (!pass.choice && !pass.counts && floor > pass.floor) {
+      pass.choice = this.indexChoice(pc, this.spanBounds(pc), floor);
+      pass.floor = floor;
+    }
     return pass;
   }
 

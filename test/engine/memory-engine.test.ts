@@ -45,6 +45,11 @@ describe('EventIngest and a restart', () => {
     expect(outcome.tables[UNKNOWN_TABLE_BUCKET]?.rejected).toBe(1);
     expect(outcome.rejects.map((r) => r.line)).toEqual([SCENARIO.length + 2, SCENARIO.length + 3]);
     expect(docs.rawCount).toBe(SCENARIO.length);
+    // Read from lines, the raw events are held as those lines and read back as their records.
+    const lines = text.split('\n');
+    const held = await docs.getRaw(first.detections().flatMap((d) => d.evidence.flatMap((e) => e.eventIds)));
+    expect(held.size).toBeGreaterThan(0);
+    for (const e of held.values()) expect(lines.map((l) => (l ? JSON.parse(l) : null))).toContainEqual(e.raw);
 
     const chains = first.listChains();
     expect(chains.length).toBe(2);

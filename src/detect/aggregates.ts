@@ -22,6 +22,8 @@ export interface AggregateSpec {
 export interface Accumulator {
   add(value: Value, time: number): void;
   result(): Value;
+  /** Empties it, so one accumulator serves binding after binding (an aggregate clause runs once per row). */
+  reset(): void;
 }
 
 /** Whether an expression is a call of an aggregate function. */
@@ -54,85 +56,173 @@ export function aggregateSpec(e: Expr, where: string): AggregateSpec {
 /** The key dcount() and make_set() tell values apart by. */
 export const distinctKey = (v: Value): string => (typeof v === 'string' ? `s${v}` : `j${JSON.stringify(v)}`);
 
+/**
+ * What dcount() and make_set() tell values apart by, without a key string made per value: text,
+ * numbers and booleans are Map keys as they are (a Map tells "5" from 5, as distinctKey does), the
+ * non-finite numbers are one key (JSON writes them all as null), and arrays go by their JSON.
+ */
+const NON_FINITE = Symbol('non-finite');
+type DistinctValue = string | number | boolean | typeof NON_FINITE;
+
+/** Distinct values seen (non-empty ones), each with a payload: primitives by value, arrays and objects by their JSON. */
+class DistinctMap<T> {
+  private readonly scalars = new Map<DistinctValue, T>();
+  private readonly objects = new Map<string, T>();
+
+  get(v: Value): T | undefined {
+    return v !== null && typeof v === 'object' ? this.objects.get(JSON.stringify(v)) : this.scalars.get(scalarKey(v));
+  }
+
+  set(v: Value, x: T): void {
+    if (v !== null && typeof v === 'object') this.objects.set(JSON.stringify(v), x);
+    else this.scalars.set(scalarKey(v), x);
+  }
+
+  values(): T[] {
+    return [...this.scalars.values(), ...this.objects.values()];
+  }
+
+  get size(): number {
+    return this.scalars.size + this.objects.size;
+  }
+
+  clear(): void {
+    this.scalars.clear();
+    this.objects.clear();
+  }
+}
+
+/** A primitive's key in a DistinctMap. */
+function scalarKey(v: string | number | boolean | null): DistinctValue {
+  return typeof v === 'number' && !Number.isFinite(v) ? NON_FINITE : (v ?? NON_FINITE);
+}
+
+class CountAccumulator implements Accumulator {
+  private n = 0;
+  add(): void {
+    this.n++;
+  }
+  result(): Value {
+    return this.n === 0 ? null : this.n;
+  }
+  reset(): void {
+    this.n = 0;
+  }
+}
+
+class DcountAccumulator implements Accumulator {
+  private readonly seen = new DistinctMap<true>();
+  add(v: Value): void {
+    if (!isEmpty(v)) this.seen.set(v, true);
+  }
+  result(): Value {
+    return this.seen.size === 0 ? null : this.seen.size;
+  }
+  reset(): void {
+    this.seen.clear();
+  }
+}
+
+/** Keeps each distinct value's earliest time, so the capped set is the same in any arrival order. */
+class MakeSetAccumulator implements Accumulator {
+  private readonly first = new DistinctMap<{ v: Value; t: number }>();
+  constructor(private readonly cap: number) {}
+  add(v: Value, t: number): void {
+    if (isEmpty(v)) return;
+    const cur = this.first.get(v);
+    if (!cur) this.first.set(v, { v, t });
+    else if (t < cur.t) {
+      cur.v = v;
+      cur.t = t;
+    }
+  }
+  result(): Value {
+    if (this.first.size === 0) return [];
+    const all = this.first.values();
+    // Ties in time are ordered by distinctKey, made only for them.
+    all.sort((a, b) => a.t - b.t || keyOrder(a.v, b.v));
+    return all.slice(0, this.cap).map((x) => x.v);
+  }
+  reset(): void {
+    this.first.clear();
+  }
+}
+
+class ExtremeAccumulator implements Accumulator {
+  private best: Value = null;
+  constructor(private readonly sign: 1 | -1) {}
+  add(v: Value): void {
+    if (isEmpty(v)) return;
+    if (this.best === null) this.best = v;
+    else {
+      const c = compare(v, this.best);
+      // Values equal by value but written differently (5 and "5") tie-break by key, so arrival order never matters.
+      if (c !== null && (Math.sign(c) === this.sign || (c === 0 && keyOrder(v, this.best) < 0))) this.best = v;
+    }
+  }
+  result(): Value {
+    return this.best;
+  }
+  reset(): void {
+    this.best = null;
+  }
+}
+
+class SumAccumulator implements Accumulator {
+  private total: number | null = null;
+  add(v: Value): void {
+    if (typeof v === 'number') this.total = (this.total ?? 0) + v;
+    else if (typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v))) this.total = (this.total ?? 0) + Number(v);
+  }
+  result(): Value {
+    return this.total;
+  }
+  reset(): void {
+    this.total = null;
+  }
+}
+
+class TimeEndAccumulator implements Accumulator {
+  private best: { v: Value; t: number } | null = null;
+  constructor(private readonly earlier: boolean) {}
+  add(v: Value, t: number): void {
+    const b = this.best;
+    // Ties in time are broken by value (distinctKey, made only for them) so arrival order never matters.
+    if (!b || (this.earlier ? t < b.t : t > b.t) || (t === b.t && keyOrder(v, b.v) < 0)) this.best = { v, t };
+  }
+  result(): Value {
+    return this.best ? this.best.v : null;
+  }
+  reset(): void {
+    this.best = null;
+  }
+}
+
+/** Orders two values by their distinctKey. */
+function keyOrder(a: Value, b: Value): number {
+  const ka = distinctKey(a);
+  const kb = distinctKey(b);
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
 /** A fresh accumulator for a spec. Empty values are ignored by every function but count(). */
 export function createAccumulator(spec: AggregateSpec): Accumulator {
   switch (spec.fn) {
-    case 'count': {
-      let n = 0;
-      return { add: () => void n++, result: () => (n === 0 ? null : n) };
-    }
-    case 'dcount': {
-      const seen = new Set<string>();
-      return {
-        add: (v) => {
-          if (!isEmpty(v)) seen.add(distinctKey(v));
-        },
-        result: () => (seen.size === 0 ? null : seen.size),
-      };
-    }
-    case 'make_set': {
-      // Keep each distinct value's earliest time, so the capped set is the same in any arrival order.
-      const first = new Map<string, { v: Value; t: number }>();
-      return {
-        add: (v, t) => {
-          if (isEmpty(v)) return;
-          const k = distinctKey(v);
-          const cur = first.get(k);
-          if (!cur || t < cur.t) first.set(k, { v, t });
-        },
-        result: () => {
-          if (first.size === 0) return [];
-          return [...first.entries()]
-            .sort(([ka, a], [kb, b]) => a.t - b.t || (ka < kb ? -1 : ka > kb ? 1 : 0))
-            .slice(0, spec.cap)
-            .map(([, x]) => x.v);
-        },
-      };
-    }
+    case 'count':
+      return new CountAccumulator();
+    case 'dcount':
+      return new DcountAccumulator();
+    case 'make_set':
+      return new MakeSetAccumulator(spec.cap);
     case 'min':
-    case 'max': {
-      let best: Value = null;
-      const sign = spec.fn === 'min' ? -1 : 1;
-      return {
-        add: (v) => {
-          if (isEmpty(v)) return;
-          if (best === null) best = v;
-          else {
-            const c = compare(v, best);
-            // Values equal by value but written differently (5 and "5") tie-break by key, so arrival order never matters.
-            if (c !== null && (Math.sign(c) === sign || (c === 0 && distinctKey(v) < distinctKey(best)))) best = v;
-          }
-        },
-        result: () => best,
-      };
-    }
-    case 'sum': {
-      let total: number | null = null;
-      return {
-        add: (v) => {
-          if (typeof v === 'number') total = (total ?? 0) + v;
-          else if (typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v))) total = (total ?? 0) + Number(v);
-        },
-        result: () => total,
-      };
-    }
+      return new ExtremeAccumulator(-1);
+    case 'max':
+      return new ExtremeAccumulator(1);
+    case 'sum':
+      return new SumAccumulator();
     case 'earliest':
-    case 'latest': {
-      let best: { v: Value; t: number; k: string } | null = null;
-      const earlier = spec.fn === 'earliest';
-      return {
-        add: (v, t) => {
-          const k = distinctKey(v);
-          if (
-            !best ||
-            (earlier ? t < best.t : t > best.t) ||
-            (t === best.t && k < best.k) // ties broken by value so arrival order never matters
-          ) {
-            best = { v, t, k };
-          }
-        },
-        result: () => (best ? best.v : null),
-      };
-    }
+      return new TimeEndAccumulator(true);
+    case 'latest':
+      return new TimeEndAccumulator(false);
   }
 }

@@ -9,8 +9,9 @@ import { IdgraphError } from '../errors.js';
 import type { NodeRef } from '../graph/facts.js';
 import type { EdgeHandle, IndexedOccurrences, OccurrenceSource, TemporalGraphView, TimeBounds } from '../graph/graph-view.js';
 import { orderByTimeThenId } from '../graph/time-order.js';
+import { ValuePredicate } from '../graph/value-predicate.js';
 import { canonicalKey } from '../graph/node-keys.js';
-import { EDGE_KINDS, edgePropPosition, type NodeKind } from '../graph/schema.js';
+import { EDGE_KINDS, edgePropPosition, type EdgeKind, type NodeKind } from '../graph/schema.js';
 import { createAccumulator, distinctKey, type Accumulator } from './aggregates.js';
 import type { CompiledClause, CompiledPattern } from './compile.js';
 import { AGGREGATE_EVIDENCE_CAP, detectionId, EVIDENCE_CAP, sortEntities, stableJson, stableJsonOfKeys, type Detection, type Evidence } from './detection.js';
@@ -20,7 +21,7 @@ import { anchorTimesWithCount, thresholdCount, type AnchorWindow, type TimeInter
 import { timeOffset } from './time-offset.js';
 import { windowReach } from './judge-window.js';
 import { isEmpty, toText } from './expr/kql.js';
-import { RowCodes } from './row-codes.js';
+import { RowCodes, RowIndex } from './row-codes.js';
 
 /** Largest share of a kind's occurrences in range a log scan may return and still be read instead of the edges. */
 const SELECTIVE = 0.25;
@@ -126,7 +127,8 @@ interface PreparedClause {
   readonly windowFrom: Getter<Frame> | null;
   readonly windowTo: Getter<Frame> | null;
   readonly collapse: readonly Getter<Frame>[] | null;
-  readonly compute: readonly { name: string; arg: Getter<Frame> | null; make: () => Accumulator }[];
+  /** An aggregate clause's computed columns, each with its accumulator (reset for each binding: one evaluation runs at a time). */
+  readonly compute: readonly { name: string; arg: Getter<Frame> | null; acc: Accumulator }[];
   /** Variables this clause binds (its own and its endpoints' node variables). */
   readonly binds: ReadonlySet<string>;
   /** Node kinds an unbound end may take, when narrower than what the edge kind allows (else undefined: no filter). */
@@ -160,10 +162,10 @@ function noOccurrences(): NodeOccurrences {
   return { times: [], others: [], srcs: [], pos: [] };
 }
 
-/** A local predicate on one occurrence property, as a test of the value (memoised per value). */
+/** A local predicate on one occurrence property, as a test of the value (answered once per interned value). */
 interface ValueTest {
   readonly prop: string;
-  readonly accept: (v: Value) => boolean;
+  readonly test: ValuePredicate;
   /** The clause's other local predicates: what an occurrence a log scan found by this test must still pass. */
   readonly rest: readonly Getter<Frame>[];
 }
@@ -377,10 +379,14 @@ export class PreparedPattern {
     return exprVariables(e);
   }
 
+  /** The edge kind a clause binds. */
+  private clauseKind(as: string): EdgeKind {
+    const p = this.p;
+    return [...p.match, ...p.exists, ...p.absent, ...p.aggregate].find((c) => c.as === as)!.edge;
+  }
+
   private scope(): Scope<Frame> {
     const view = this.view;
-    const p = this.p;
-    const edgeKinds = new Map([...p.match, ...p.exists, ...p.absent, ...p.aggregate].map((c) => [c.as, c.edge]));
     return {
       prop: (variable, prop) => {
         const occ = this.occSlot.get(variable);
@@ -390,7 +396,7 @@ export class PreparedPattern {
           if (prop === 'time') return (f) => f.edges[occ]!.time(f.idx[occ]!);
           if (prop === 'eventId') return (f) => f.edges[occ]!.eventId(f.idx[occ]!);
           // A clause binds edges of its own kind only: the property's column position is known now.
-          const at = edgePropPosition(edgeKinds.get(variable)!, prop);
+          const at = edgePropPosition(this.clauseKind(variable), prop);
           return at < 0 ? () => null : (f) => f.edges[occ]!.propAt(f.idx[occ]!, at);
         }
         const node = this.nodeSlot.get(variable);
@@ -452,13 +458,18 @@ export class PreparedPattern {
    * Value tests (what a scan of the kind log can answer) are the memoised predicates at the top only: each is
    * handed to onTest.
    */
-  private compileLocal(own: string, e: Expr, scope: Scope<Frame>, onTest: ((prop: string, accept: (v: Value) => boolean) => void) | null): Getter<Frame> {
+  private compileLocal(own: string, e: Expr, scope: Scope<Frame>, onTest: ((prop: string, test: ValuePredicate) => void) | null): Getter<Frame> {
     const vf = this.valueFunction(e);
     if (vf && vf.variable === own) {
-      const accept = (v: Value): boolean => vf.of(v) === true;
-      onTest?.(vf.prop, accept);
-      const read = scope.prop(own, vf.prop);
-      return (f) => accept(read(f));
+      const test = new ValuePredicate((v) => vf.of(v) === true);
+      onTest?.(vf.prop, test);
+      // Read by the occurrence's interned code: one byte of answers, not the value and a map lookup.
+      const slot = this.occSlot.get(own)!;
+      const at = edgePropPosition(this.clauseKind(own), vf.prop);
+      if (at >= 0) return (f) => f.edges[slot]!.passes(f.idx[slot]!, at, test);
+      // Not a property of the kind: every occurrence reads null.
+      const none = test.accept(null);
+      return () => none;
     }
     const props = new Set<string>();
     let other = false;
@@ -470,7 +481,7 @@ export class PreparedPattern {
     });
     if (!other && props.size > 1 && (e.type === 'and' || e.type === 'or')) {
       const args = e.args.map((a) => this.compileLocal(own, a, scope, null));
-      return e.type === 'and' ? (f) => args.every((a) => a(f) === true) : (f) => args.some((a) => a(f) === true);
+      return e.type === 'and' ? (f) => passesAll(args, f) : (f) => passesAny(args, f);
     }
     if (!other && props.size > 1 && e.type === 'not') {
       const a = this.compileLocal(own, e.arg, scope, null);
@@ -506,9 +517,9 @@ export class PreparedPattern {
             if (x.type === 'prop' || x.type === 'column') readsMore = true;
           });
     // A local predicate is at most one value test (itself, memoised): what a scan by it leaves are the others.
-    const tests: { prop: string; accept: (v: Value) => boolean; j: number }[] = [];
-    const local = c.local.map((e, j) => this.compileLocal(c.as, e, scope, (prop, accept) => tests.push({ prop, accept, j })));
-    const valueTests: ValueTest[] = tests.map(({ prop, accept, j }) => ({ prop, accept, rest: local.filter((_, k) => k !== j) }));
+    const tests: { prop: string; test: ValuePredicate; j: number }[] = [];
+    const local = c.local.map((e, j) => this.compileLocal(c.as, e, scope, (prop, test) => tests.push({ prop, test, j })));
+    const valueTests: ValueTest[] = tests.map(({ prop, test, j }) => ({ prop, test, rest: local.filter((_, k) => k !== j) }));
     return {
       c,
       slot: this.occSlot.get(c.as)!,
@@ -525,7 +536,7 @@ export class PreparedPattern {
       compute: c.compute.map((x) => ({
         name: x.name,
         arg: x.spec.arg ? this.compileMemo(x.spec.arg, scope) : null,
-        make: () => createAccumulator(x.spec),
+        acc: createAccumulator(x.spec),
       })),
       binds,
       fromKinds: narrower(c.from.var ? this.p.nodeVars.get(c.from.var) : undefined, EDGE_KINDS[c.edge].from),
@@ -861,7 +872,7 @@ export class PreparedPattern {
     if (f.nodes[fromSlot] || f.nodes[toSlot]) return false;
     // The other way visits every edge of the kind (a binary search each): a scan keeping fewer entries than that pays too.
     const choice = this.indexChoice(pc, b, this.view.edgesOfKind(c.edge).length);
-    const found = choice && this.view.occurrencesWhere(c.edge, choice.test.prop, choice.test.accept, b);
+    const found = choice && this.view.occurrencesWhere(c.edge, choice.test.prop, choice.test.test, b);
     if (!found) return false;
     // The scan answered its own test: only the clause's other predicates are left to ask.
     const rest = choice.test.rest;
@@ -1040,7 +1051,7 @@ export class PreparedPattern {
     const c = pc.c;
     if (pass.counts) return pass.counts;
     if (!pass.choice) return undefined;
-    const found = this.view.occurrencesWhere(c.edge, pass.choice.test.prop, pass.choice.test.accept, this.spanBounds(pc));
+    const found = this.view.occurrencesWhere(c.edge, pass.choice.test.prop, pass.choice.test.test, this.spanBounds(pc));
     if (!found) return undefined;
     const freeKinds = this.freeKinds(pc, fromSide);
     // Predicates beyond the one the log answered need the occurrence itself.
@@ -1127,7 +1138,7 @@ export class PreparedPattern {
     let fewest = Infinity;
     for (const vt of pc.valueTests) {
       // With a floor any test may qualify: count them all (whole blocks are counted from their tallies).
-      const n = this.view.countWhere(kind, vt.prop, vt.accept, lo, hi, this.eager || floor > 0 ? 1 : SELECTIVE);
+      const n = this.view.countWhere(kind, vt.prop, vt.test, lo, hi, this.eager || floor > 0 ? 1 : SELECTIVE);
       if (n !== undefined && n < fewest) {
         best = vt;
         fewest = n;
@@ -1504,7 +1515,7 @@ export class PreparedPattern {
     for (const k of this.groupBy) columns[k.name] = g.keyRow[k.name]!;
     for (let k = 0; k < this.groupAggs.length; k++) columns[this.groupAggs[k]!.name] = g.accs[k]!.result();
     const row: Record<string, Value> = { ...this.emptyGroupRow };
-    fillColumns(row, this.postGroup, columns, null);
+    fillColumns(row, this.postGroup, columns);
     return row;
   }
 
@@ -1547,9 +1558,10 @@ export class PreparedPattern {
 
     const out = new Map<string, Detection>();
     const pre: PreGroupRow[] = [];
-    // Rows mode: merged by a short key of the row's values (RowCodes), and no evidence is collected.
-    const rowsOut = new Map<string, HuntRow>();
+    // Rows mode: merged by the numbers of the row's values (RowCodes), and no evidence is collected.
+    const rowsOut = new RowIndex<HuntRow>();
     const codes = output === 'rows' ? new RowCodes() : null;
+    const rowCodes: number[] = [];
     const evidence = codes === null;
 
     const finish = (): void => {
@@ -1583,25 +1595,26 @@ export class PreparedPattern {
       }
       for (const c of p.aggregate) {
         const pc = this.clauses.get(c.as)!;
-        // Accumulators are made on the first occurrence: most rows' windows are empty.
-        let accs: Accumulator[] | null = null;
-        const sample = new EarliestEvents(AGGREGATE_EVIDENCE_CAP);
+        const compute = pc.compute;
+        for (const x of compute) x.acc.reset();
+        const sample = evidence ? new EarliestEvents(AGGREGATE_EVIDENCE_CAP) : null;
+        let any = false;
         this.forEachOccurrence(f, pc, true, () => {
           const edge = f.edges[pc.slot]!;
           const i = f.idx[pc.slot]!;
           const t = edge.time(i);
-          accs ??= pc.compute.map((x) => x.make());
-          for (let k = 0; k < pc.compute.length; k++) {
-            const x = pc.compute[k]!;
-            accs[k]!.add(x.arg ? x.arg(f) : null, t);
+          any = true;
+          for (let k = 0; k < compute.length; k++) {
+            const x = compute[k]!;
+            x.acc.add(x.arg ? x.arg(f) : null, t);
           }
-          if (evidence) sample.offer(t, edge, i);
+          sample?.offer(t, edge, i);
         });
+        // No occurrence: every computed column is null (count() included), as an empty KQL join gives.
         const result: Record<string, Value> = {};
-        const done = accs as Accumulator[] | null;
-        pc.compute.forEach((x, k) => (result[x.name] = done ? done[k]!.result() : null));
+        for (const x of compute) result[x.name] = any ? x.acc.result() : null;
         f.aggs[pc.slot] = result;
-        if (done && evidence) extra.push({ clause: c.as, role: 'aggregate', edge: c.edge, eventIds: sample.ids() });
+        if (any && sample) extra.push({ clause: c.as, role: 'aggregate', edge: c.edge, eventIds: sample.ids() });
       }
       for (const t of this.lateChecks) if (t(f) !== true) return;
 
@@ -1609,10 +1622,10 @@ export class PreparedPattern {
         let time = -Infinity;
         for (const slot of this.matchSlots) time = Math.max(time, f.edges[slot]!.time(f.idx[slot]!));
         const row: Record<string, Value> = { ...this.emptyRow };
-        const key = fillColumns(row, this.projectors, f, codes);
-        const prev = rowsOut.get(key);
+        fillColumns(row, this.projectors, f, codes, rowCodes);
+        const prev = rowsOut.get(rowCodes);
         // As mergeDetections: a row is true from the earliest binding that completes it.
-        if (!prev) rowsOut.set(key, { row, time, id: null, identity: row });
+        if (!prev) rowsOut.add(rowCodes, { row, time, id: null, identity: row });
         else if (time < prev.time) prev.time = time;
         return;
       }
@@ -1633,9 +1646,9 @@ export class PreparedPattern {
       if (p.group) {
         const keyRow: Record<string, Value> = { ...this.emptyKeyRow };
         // Rows mode: groups keyed by their values' numbers (RowCodes), and no evidence kept.
-        const key = fillColumns(keyRow, this.groupBy, f, codes);
+        fillColumns(keyRow, this.groupBy, f, codes, rowCodes);
         pre.push({
-          group: codes ? key : stableJson(keyRow),
+          group: codes ? rowCodes.join(',') : stableJson(keyRow),
           keyRow,
           args: this.groupAggs.map((a) => (a.arg ? a.arg(f) : null)),
           time,
@@ -1647,7 +1660,7 @@ export class PreparedPattern {
         return;
       }
       const row: Record<string, Value> = { ...this.emptyRow };
-      fillColumns(row, this.projectors, f, null);
+      fillColumns(row, this.projectors, f);
       // Keyed by the id (a hash of the row's identity text): a short key, where the text runs to hundreds of characters.
       const id = detectionId(p.id, this.rowKey(row));
       const prev = out.get(id);
@@ -1724,7 +1737,7 @@ export class PreparedPattern {
     step(0);
 
     if (p.group) return output === 'detections' ? this.foldGroups(pre) : pre;
-    return output === 'rows' ? [...rowsOut.values()] : [...out.values()];
+    return output === 'rows' ? rowsOut.values() : [...out.values()];
   }
 }
 
@@ -1768,6 +1781,12 @@ function passesAll(tests: readonly Getter<Frame>[], f: Frame): boolean {
   return true;
 }
 
+/** Whether any of the predicates holds for the frame. */
+function passesAny(tests: readonly Getter<Frame>[], f: Frame): boolean {
+  for (let k = 0; k < tests.length; k++) if (tests[k]!(f) === true) return true;
+  return false;
+}
+
 /** A variable's allowed node kinds when some kind an edge end can have is not among them; else undefined. */
 function narrower(allowed: ReadonlySet<string> | undefined, possible: readonly string[]): ReadonlySet<string> | undefined {
   return allowed && possible.some((k) => !allowed.has(k)) ? allowed : undefined;
@@ -1806,15 +1825,15 @@ function normaliseEmpty(v: Value): Value {
   return v === '' ? null : v;
 }
 
-/** Sets each column of `row` to its value read from ctx (empty values normalised); with codes, returns the values' RowCodes key, else ''. */
-function fillColumns<C>(row: Record<string, Value>, columns: readonly { readonly name: string; readonly get: Getter<C> }[], ctx: C, codes: RowCodes | null): string {
-  let key = '';
-  for (const c of columns) {
+/** Sets each column of `row` to its value read from ctx (empty values normalised); with codes, writes the values' RowCodes numbers into `into`. */
+function fillColumns<C>(row: Record<string, Value>, columns: readonly { readonly name: string; readonly get: Getter<C> }[], ctx: C, codes?: RowCodes | null, into?: number[]): void {
+  for (let k = 0; k < columns.length; k++) {
+    const c = columns[k]!;
     const v = normaliseEmpty(c.get(ctx));
     row[c.name] = v;
-    if (codes) key += `${codes.code(v)},`;
+    if (codes && into) into[k] = codes.code(v);
   }
-  return key;
+  if (into) into.length = columns.length;
 }
 
 /**

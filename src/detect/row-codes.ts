@@ -32,3 +32,50 @@ export class RowCodes {
     return c;
   }
 }
+
+/** One kept row in a RowIndex bucket: its values' numbers, and the next row whose numbers hash alike. */
+interface RowEntry<T> {
+  readonly codes: readonly number[];
+  readonly item: T;
+  next: RowEntry<T> | null;
+}
+
+/**
+ * Items kept per row, found by the row's value numbers (RowCodes) without a key string: a hash of the
+ * numbers picks a bucket, and the numbers themselves are compared. Iterates in insertion order.
+ */
+export class RowIndex<T> {
+  private readonly buckets = new Map<number, RowEntry<T>>();
+  private readonly items: T[] = [];
+
+  /** The item kept for a row with exactly these numbers, or undefined. */
+  get(codes: readonly number[]): T | undefined {
+    for (let e: RowEntry<T> | null = this.buckets.get(hashCodes(codes)) ?? null; e; e = e.next) if (sameCodes(e.codes, codes)) return e.item;
+    return undefined;
+  }
+
+  /** Keeps an item for a row with these numbers (none kept yet: get said so); the numbers are copied. */
+  add(codes: readonly number[], item: T): void {
+    const h = hashCodes(codes);
+    this.buckets.set(h, { codes: codes.slice(), item, next: this.buckets.get(h) ?? null });
+    this.items.push(item);
+  }
+
+  /** The kept items, in the order they were added. */
+  values(): T[] {
+    return this.items;
+  }
+}
+
+/** A 31-bit hash of a row's numbers (a Map key that stays a small integer). */
+function hashCodes(codes: readonly number[]): number {
+  let h = 0x811c9dc5;
+  for (let k = 0; k < codes.length; k++) h = Math.imul(h ^ codes[k]!, 0x01000193);
+  return h & 0x7fffffff;
+}
+
+function sameCodes(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
+}

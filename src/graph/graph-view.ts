@@ -5,6 +5,7 @@
  */
 import type { NodeRef } from './facts.js';
 import type { EdgeKind, NodeKind, Scalar } from './schema.js';
+import type { ValuePredicate } from './value-predicate.js';
 
 /**
  * Where a matcher reads occurrences of one edge kind by index: an edge, or a block of the kind's
@@ -17,6 +18,8 @@ export interface OccurrenceSource {
   eventId(i: number): string;
   /** Property of occurrence i by its position (edgePropPosition: no name lookup on a hot path); null when absent. */
   propAt(i: number, position: number): Scalar;
+  /** Whether the property at `position` of occurrence i passes the test: read by its interned code, the test asked once per value. */
+  passes(i: number, position: number, test: ValuePredicate): boolean;
 }
 
 /**
@@ -96,16 +99,16 @@ export interface TemporalGraphView {
   /** Number of occurrences of an edge kind. */
   occurrencesOfKind(kind: EdgeKind): number;
   /**
-   * The occurrences of an edge kind whose property `prop` passes `accept`, with time in the bounds,
+   * The occurrences of an edge kind whose property `prop` passes `test`, with time in the bounds,
    * from the kind's time-ordered log (kept current on every change).
-   * Undefined when `prop` is not a property of the kind. Pass the same accept function again: its
-   * answers per value are kept.
+   * Undefined when `prop` is not a property of the kind. Pass the same test again: its answers per
+   * value are kept.
    */
-  occurrencesWhere(kind: EdgeKind, prop: string, accept: (v: Scalar) => boolean, b: TimeBounds): IndexedOccurrences | undefined;
+  occurrencesWhere(kind: EdgeKind, prop: string, test: ValuePredicate, b: TimeBounds): IndexedOccurrences | undefined;
   /**
    * How many occurrences occurrencesWhere would return for [lo, hi] (both ends included), or undefined
-   * likewise, and also undefined when a sample of the kind's occurrences says accept keeps more than
+   * likewise, and also undefined when a sample of the kind's occurrences says the test keeps more than
    * `maxShare` of them (a planner reads most of a kind from its edges; counting it would cost a scan).
    */
-  countWhere(kind: EdgeKind, prop: string, accept: (v: Scalar) => boolean, lo: number, hi: number, maxShare: number): number | undefined;
+  countWhere(kind: EdgeKind, prop: string, test: ValuePredicate, lo: number, hi: number, maxShare: number): number | undefined;
 }

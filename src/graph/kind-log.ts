@@ -11,6 +11,7 @@
  */
 import type { IndexedOccurrences, OccurrenceSource } from './graph-view.js';
 import type { Scalar } from './schema.js';
+import type { ValuePredicate } from './value-predicate.js';
 import type { ValueTable } from './value-table.js';
 
 /**
@@ -83,6 +84,14 @@ export class LogBlock implements OccurrenceSource {
     if (r) return r[i] ?? null;
     const c = this.codes[p];
     return c ? this.values.value(c[i]!) : null;
+  }
+
+  /** Whether property p of entry i passes the test (asked once per interned value). */
+  passes(i: number, p: number, test: ValuePredicate): boolean {
+    const r = this.raw[p];
+    if (r) return test.accept(r[i] ?? null);
+    const c = this.codes[p];
+    return test.passesCode(this.values, c ? c[i]! : 0);
   }
 
   /** Points entry i at another edge (entity resolution moved its occurrence there). */
@@ -226,22 +235,13 @@ export class LogBlock implements OccurrenceSource {
 type Codes = Uint8Array | Uint16Array | Uint32Array;
 type CodesType = Uint8ArrayConstructor | Uint16ArrayConstructor | Uint32ArrayConstructor;
 
-/** Per accept function, its answer per interned code (0 not asked yet, 1 yes, 2 no), valid for one generation of codes. */
-interface CodeAnswers {
-  generation: number;
-  answers: Uint8Array;
-}
-
 /** The log of one edge kind. */
 export class KindLog {
   private blocks: LogBlock[] = [];
-  /** Bumped when codes are renumbered, so answers kept per code are asked again. */
-  private generation = 0;
-  private readonly answered = new WeakMap<(v: Scalar) => boolean, CodeAnswers>();
   /** Bumped on every change: a count kept for a test is good while it stays the same. */
   private version = 0;
-  /** Per accept function, its last few counts (a planner asks the same counts on every run of a hunt, and `where` sizes by one). */
-  private readonly counted = new WeakMap<(v: Scalar) => boolean, { p: number; lo: number; hi: number; version: number; n: number }[]>();
+  /** Per test, its last few counts (a planner asks the same counts on every run of a hunt, and `where` sizes by one). */
+  private readonly counted = new WeakMap<ValuePredicate, { p: number; lo: number; hi: number; version: number; n: number }[]>();
 
   constructor(
     private readonly values: ValueTable,
@@ -351,21 +351,20 @@ export class KindLog {
   /** Rewrites codes after the value table was compacted (old code -> new code). */
   remapCodes(remap: Uint32Array): void {
     for (const b of this.blocks) b.remap(remap);
-    this.generation++;
     this.version++;
   }
 
-  /** The entries with time in the bounds whose property p passes accept (asked once per interned value). */
-  where(p: number, accept: (v: Scalar) => boolean, lo: number, loIn: boolean, hi: number, hiIn: boolean): IndexedOccurrences {
+  /** The entries with time in the bounds whose property p passes the test (asked once per interned value). */
+  where(p: number, test: ValuePredicate, lo: number, loIn: boolean, hi: number, hiIn: boolean): IndexedOccurrences {
     // Sized by the count over [lo, hi] (whole blocks from their tallies), at least what the bounds keep: no array grows.
-    const most = lo <= hi ? this.countWhere(p, accept, lo, hi) : 0;
+    const most = lo <= hi ? this.countWhere(p, test, lo, hi) : 0;
     const times = new Float64Array(most);
     const froms = new Int32Array(most);
     const tos = new Int32Array(most);
     const pos = new Int32Array(most);
     const srcs = new Array<OccurrenceSource>(most);
     let n = 0;
-    this.scan(p, accept, lo, loIn, hi, hiIn, (b, i) => {
+    this.scan(p, test, lo, loIn, hi, hiIn, (b, i) => {
       times[n] = b.times[i]!;
       froms[n] = b.froms[i]!;
       tos[n] = b.tos[i]!;
@@ -376,17 +375,17 @@ export class KindLog {
     return { times: times.subarray(0, n), froms: froms.subarray(0, n), tos: tos.subarray(0, n), srcs, pos: pos.subarray(0, n) };
   }
 
-  /** How many entries with time in [lo, hi] pass accept on property p (blocks inside the range counted from their tallies). */
-  countWhere(p: number, accept: (v: Scalar) => boolean, lo: number, hi: number): number {
-    let kept = this.counted.get(accept);
-    if (!kept) this.counted.set(accept, (kept = []));
+  /** How many entries with time in [lo, hi] pass the test on property p (blocks inside the range counted from their tallies). */
+  countWhere(p: number, test: ValuePredicate, lo: number, hi: number): number {
+    let kept = this.counted.get(test);
+    if (!kept) this.counted.set(test, (kept = []));
     for (const c of kept) if (c.p === p && c.lo === lo && c.hi === hi && c.version === this.version) return c.n;
     let n = 0;
     const blocks = this.blocks;
     let b = this.firstBlock(lo, true);
     // Blocks wholly inside: from their tallies (a few codes each), not entry by entry.
     const partial: LogBlock[] = [];
-    const ans = this.answersFor(accept);
+    const ans = test.answersFor(this.values);
     for (; b < blocks.length; b++) {
       const blk = blocks[b]!;
       if (blk.times[0]! > hi) break;
@@ -395,10 +394,10 @@ export class KindLog {
         partial.push(blk);
         continue;
       }
-      for (let k = 0; k < tally.codes.length; k++) if (this.passes(ans, tally.codes[k]!, accept)) n += tally.counts[k]!;
+      for (let k = 0; k < tally.codes.length; k++) if (test.answer(ans, this.values, tally.codes[k]!)) n += tally.counts[k]!;
     }
     for (const blk of partial)
-      this.scanBlock(blk, p, accept, lo, true, hi, true, () => {
+      this.scanBlock(blk, p, test, lo, true, hi, true, () => {
         n++;
       });
     if (kept.length === 4) kept.shift();
@@ -406,10 +405,10 @@ export class KindLog {
     return n;
   }
 
-  /** Calls visit for each entry with time in the bounds whose property p passes accept, in order. */
-  private scan(p: number, accept: (v: Scalar) => boolean, lo: number, loIn: boolean, hi: number, hiIn: boolean, visit: (b: LogBlock, i: number) => void): void {
+  /** Calls visit for each entry with time in the bounds whose property p passes the test, in order. */
+  private scan(p: number, test: ValuePredicate, lo: number, loIn: boolean, hi: number, hiIn: boolean, visit: (b: LogBlock, i: number) => void): void {
     const blocks = this.blocks;
-    for (let b = this.firstBlock(lo, loIn); b < blocks.length; b++) if (!this.scanBlock(blocks[b]!, p, accept, lo, loIn, hi, hiIn, visit)) return;
+    for (let b = this.firstBlock(lo, loIn); b < blocks.length; b++) if (!this.scanBlock(blocks[b]!, p, test, lo, loIn, hi, hiIn, visit)) return;
   }
 
   /** First block that can hold a time at or after lo: blocks before it end below lo. */
@@ -427,7 +426,7 @@ export class KindLog {
   }
 
   /** scan's work on one block; false when the block reaches past hi (later blocks hold nothing in range). */
-  private scanBlock(blk: LogBlock, p: number, accept: (v: Scalar) => boolean, lo: number, loIn: boolean, hi: number, hiIn: boolean, visit: (b: LogBlock, i: number) => void): boolean {
+  private scanBlock(blk: LogBlock, p: number, test: ValuePredicate, lo: number, loIn: boolean, hi: number, hiIn: boolean, visit: (b: LogBlock, i: number) => void): boolean {
     const times = blk.times;
     const n = blk.n;
     let i = 0;
@@ -438,37 +437,16 @@ export class KindLog {
     const raw = blk.raw[p];
     const codes = blk.codes[p];
     if (raw) {
-      for (; i < end; i++) if (accept(raw[i] ?? null)) visit(blk, i);
+      for (; i < end; i++) if (test.accept(raw[i] ?? null)) visit(blk, i);
     } else if (codes) {
-      // One array read per entry: the answer for its code, asked of accept only the first time a code is met.
-      const ans = this.answersFor(accept);
+      // One array read per entry: the answer for its code, asked of the test only the first time a code is met.
+      const ans = test.answersFor(this.values);
       for (; i < end; i++) {
         const a = ans[codes[i]!]!;
-        if (a === 1 || (a === 0 && this.passes(ans, codes[i]!, accept))) visit(blk, i);
+        if (a === 1 || (a === 0 && test.answer(ans, this.values, codes[i]!))) visit(blk, i);
       }
-    } else if (accept(null)) for (; i < end; i++) visit(blk, i);
+    } else if (test.accept(null)) for (; i < end; i++) visit(blk, i);
     return !past;
-  }
-
-  /**
-   * accept's answers per code, sized for every code the value table holds now: the log changes only
-   * between scans, so every code a scan reads fits (answers kept while codes keep their meaning).
-   */
-  private answersFor(accept: (v: Scalar) => boolean): Uint8Array {
-    const got = this.answered.get(accept);
-    const current = got && got.generation === this.generation ? got.answers : undefined;
-    if (current && current.length >= this.values.size) return current;
-    const answers = new Uint8Array(Math.max(this.values.size, 64) * 2);
-    if (current) answers.set(current);
-    this.answered.set(accept, { generation: this.generation, answers });
-    return answers;
-  }
-
-  /** Whether accept takes the value of `code`, asked once per code and kept in `answers`. */
-  private passes(answers: Uint8Array, code: number, accept: (v: Scalar) => boolean): boolean {
-    let a = answers[code]!;
-    if (a === 0) answers[code] = a = accept(this.values.value(code)) ? 1 : 2;
-    return a === 1;
   }
 }
 

@@ -12,6 +12,7 @@
  * Owns: one edge's occurrences. Knows nothing of nodes or graphology.
  */
 import { edgePropPositions, type EdgeKind, type Scalar } from './schema.js';
+import type { ValuePredicate } from './value-predicate.js';
 import { ownString, type ValueTable } from './value-table.js';
 
 /** Writes per judging window of a property's distinctness. The first window (warm-up: everything is new) is not judged. */
@@ -122,6 +123,13 @@ export class OccurrenceColumns {
     const c0 = b[p] as number;
     const w = (b[p + 1] as number) - c0;
     return w === 0 ? null : this.layout.values.value(readCode(b, this.base(c0) + i * w, w));
+  }
+
+  /** Whether property p of occurrence i passes the test (asked once per interned value). */
+  passes(i: number, p: number, test: ValuePredicate): boolean {
+    const r = this.raw?.[p];
+    if (r) return test.accept(r[i] ?? null);
+    return test.passesCode(this.layout.values, this.codeAt(i, p));
   }
 
   /** Interned code of property p at occurrence i (0 when absent), or -1 when stored raw (the kind log copies codes). */

@@ -20,6 +20,7 @@ import type { EdgeHandle, IndexedOccurrences, TemporalGraphView, TimeBounds } fr
 import { ColumnLayout, OccurrenceColumns } from './occurrence-columns.js';
 import { EDGE_KIND_NAMES, EDGE_KINDS, edgePropPosition, NODE_KIND_NAMES, NODE_KINDS, type EdgeKind, type NodeKind, type Scalar } from './schema.js';
 import { KindLog } from './kind-log.js';
+import type { ValuePredicate } from './value-predicate.js';
 import { ownString, ValueTable } from './value-table.js';
 
 /** One occurrence an apply added, with canonical endpoints (what streaming matchers consume). */
@@ -170,7 +171,7 @@ export class TemporalGraph implements TemporalGraphView {
    */
   private readonly logs = {} as Record<EdgeKind, KindLog>;
   /** Per edge kind and property: sampled values (to judge whether a test is selective enough to count), and the kind's size then. */
-  private readonly samples = new Map<string, { values: Scalar[]; at: number; shares: WeakMap<(v: Scalar) => boolean, number> }>();
+  private readonly samples = new Map<string, { values: Scalar[]; at: number; shares: WeakMap<ValuePredicate, number> }>();
 
   constructor() {
     for (const k of NODE_KIND_NAMES) this.nodes.set(k, new Map());
@@ -291,22 +292,22 @@ export class TemporalGraph implements TemporalGraphView {
     return this.occCount[kind];
   }
 
-  occurrencesWhere(kind: EdgeKind, prop: string, accept: (v: Scalar) => boolean, b: TimeBounds): IndexedOccurrences | undefined {
+  occurrencesWhere(kind: EdgeKind, prop: string, test: ValuePredicate, b: TimeBounds): IndexedOccurrences | undefined {
     const column = edgePropPosition(kind, prop);
     if (column < 0) return undefined;
-    return this.logs[kind].where(column, accept, b.lo, b.loIn, b.hi, b.hiIn);
+    return this.logs[kind].where(column, test, b.lo, b.loIn, b.hi, b.hiIn);
   }
 
-  countWhere(kind: EdgeKind, prop: string, accept: (v: Scalar) => boolean, lo: number, hi: number, maxShare: number): number | undefined {
+  countWhere(kind: EdgeKind, prop: string, test: ValuePredicate, lo: number, hi: number, maxShare: number): number | undefined {
     const column = edgePropPosition(kind, prop);
     if (column < 0) return undefined;
     // Counted only for a test a sample says is selective: counting a column of a thousand values per block (isnotempty(ip)) costs a scan.
-    if (this.sampledShare(kind, prop, accept) > maxShare) return undefined;
-    return this.logs[kind].countWhere(column, accept, lo, hi);
+    if (this.sampledShare(kind, prop, test) > maxShare) return undefined;
+    return this.logs[kind].countWhere(column, test, lo, hi);
   }
 
-  /** The share of a kind's occurrences whose property passes accept, estimated from a sample of its edges (NaN when it has none). */
-  private sampledShare(kind: EdgeKind, prop: string, accept: (v: Scalar) => boolean): number {
+  /** The share of a kind's occurrences whose property passes the test, estimated from a sample of its edges (NaN when it has none). */
+  private sampledShare(kind: EdgeKind, prop: string, test: ValuePredicate): number {
     const key = `${kind}\u0000${prop}`;
     let sample = this.samples.get(key);
     // Taken again once the kind has doubled, so a sample from the first minutes of a stream does not stay.
@@ -323,11 +324,11 @@ export class TemporalGraph implements TemporalGraphView {
       }
       this.samples.set(key, (sample = { values, at: this.occCount[kind], shares: new WeakMap() }));
     }
-    let share = sample.shares.get(accept);
+    let share = sample.shares.get(test);
     if (share === undefined) {
       let n = 0;
-      for (const v of sample.values) if (accept(v)) n++;
-      sample.shares.set(accept, (share = n / sample.values.length));
+      for (const v of sample.values) if (test.accept(v)) n++;
+      sample.shares.set(test, (share = n / sample.values.length));
     }
     return share;
   }

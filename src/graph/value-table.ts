@@ -24,6 +24,8 @@ export class ValueTable {
   private strings = new Map<string, number>();
   private numbers = new Map<number, number>();
   private booleans: [number, number] = [0, 0];
+  /** Bumped when compact() renumbers codes: answers kept per code (value-predicate.ts) are good for one generation. */
+  generation = 0;
 
   /** Number of codes in use, null's included. */
   get size(): number {
@@ -95,6 +97,7 @@ export class ValueTable {
       else if (typeof v === 'boolean') this.booleans[v ? 1 : 0] = next;
     }
     this.values = kept;
+    this.generation++;
     return remap;
   }
 }

@@ -248,10 +248,10 @@ export class PreparedPattern {
   private readonly clauses = new Map<string, PreparedClause>();
   private readonly checks: Check[] = [];
   private readonly lateChecks: Getter<Frame>[] = [];
-  private readonly projectors: { name: string; get: Getter<Frame> }[];
-  private readonly groupBy: { name: string; get: Getter<Frame> }[];
+  private readonly projectors: Column<Frame>[];
+  private readonly groupBy: Column<Frame>[];
   private readonly groupAggs: { name: string; arg: Getter<Frame> | null; make: () => Accumulator }[];
-  private readonly postGroup: { name: string; get: Getter<Record<string, Value>> }[];
+  private readonly postGroup: Column<Record<string, Value>>[];
   private readonly streamStart: Getter<Frame> | null;
   private readonly streamEnd: Getter<Frame> | null;
   private readonly planCache = new Map<string, Plan>();
@@ -348,8 +348,8 @@ export class PreparedPattern {
         },
       });
     }
-    this.projectors = p.group ? [] : p.project.map((c) => ({ name: c.name, get: this.compileMemo(c.expr, scope) }));
-    this.groupBy = p.group ? p.group.by.map((c) => ({ name: c.name, get: this.compileMemo(c.expr, scope) })) : [];
+    this.projectors = p.group ? [] : columnsOf(p.project, (e) => this.compileMemo(e, scope));
+    this.groupBy = p.group ? columnsOf(p.group.by, (e) => this.compileMemo(e, scope)) : [];
     this.groupAggs = p.group
       ? p.group.aggregate.map((c) => ({
           name: c.name,
@@ -369,7 +369,7 @@ export class PreparedPattern {
     this.emptyGroupColumns = empty([...this.groupBy.map((g) => g.name), ...this.groupAggs.map((a) => a.name)]);
     this.emptyGroupRow = empty(p.group ? p.project.map((c) => c.name) : []);
     this.emptyBindings = empty(this.outerNodeVars);
-    this.postGroup = p.group ? p.project.map((c) => ({ name: c.name, get: compileExpr(c.expr, columnScope) })) : [];
+    this.postGroup = p.group ? columnsOf(p.project, (e) => compileExpr(e, columnScope)) : [];
     this.streamStart = p.streaming?.start ? compileExpr(p.streaming.start, scope) : null;
     this.streamEnd = p.streaming?.end ? compileExpr(p.streaming.end, scope) : null;
   }
@@ -1825,10 +1825,37 @@ function normaliseEmpty(v: Value): Value {
   return v === '' ? null : v;
 }
 
+/** An output column: its name, how its value is read, and the earlier column with the same expression (read once), or -1. */
+interface Column<C> {
+  readonly name: string;
+  readonly get: Getter<C>;
+  readonly sameAs: number;
+}
+
+/**
+ * Output columns from their expressions. Hunts repeat columns under entity names (IPAddress and
+ * IPCustomEntity, TimeGenerated and timestamp): a column whose expression (its AST, plain data) is
+ * an earlier one's takes that one's value instead of reading it again.
+ */
+function columnsOf<C>(defs: readonly { readonly name: string; readonly expr: Expr }[], compile: (e: Expr) => Getter<C>): Column<C>[] {
+  const first = new Map<string, number>();
+  return defs.map((d, k) => {
+    const text = JSON.stringify(d.expr);
+    const sameAs = first.get(text) ?? -1;
+    if (sameAs < 0) first.set(text, k);
+    return { name: d.name, get: sameAs < 0 ? compile(d.expr) : () => null, sameAs };
+  });
+}
+
 /** Sets each column of `row` to its value read from ctx (empty values normalised); with codes, writes the values' RowCodes numbers into `into`. */
-function fillColumns<C>(row: Record<string, Value>, columns: readonly { readonly name: string; readonly get: Getter<C> }[], ctx: C, codes?: RowCodes | null, into?: number[]): void {
+function fillColumns<C>(row: Record<string, Value>, columns: readonly Column<C>[], ctx: C, codes?: RowCodes | null, into?: number[]): void {
   for (let k = 0; k < columns.length; k++) {
     const c = columns[k]!;
+    if (c.sameAs >= 0) {
+      row[c.name] = row[columns[c.sameAs]!.name]!;
+      if (codes && into) into[k] = into[c.sameAs]!;
+      continue;
+    }
     const v = normaliseEmpty(c.get(ctx));
     row[c.name] = v;
     if (codes && into) into[k] = codes.code(v);

@@ -4,7 +4,7 @@
  */
 import type { TemporalGraphView } from '../graph/graph-view.js';
 import type { CompiledPattern } from './compile.js';
-import { formatRow, type Detection } from './detection.js';
+import { formatRow, stableJson, type Detection } from './detection.js';
 import { PreparedPattern, type HuntRow } from './evaluator.js';
 import type { Value } from './expr/ast.js';
 import { compare } from './expr/kql.js';
@@ -18,21 +18,61 @@ export interface HuntOptions {
   readonly anchored?: boolean;
 }
 
-/** Sorts by the pattern's sort, then by time and id so output order is deterministic; idOf is asked only on ties. */
+/**
+ * Sorts by the pattern's sort, then by time, then by the row's values in column order, so output order
+ * is deterministic (hunts.md leaves it unspecified beyond the sort); idOf is asked only for rows whose
+ * values are all alike (grouped rows can be).
+ */
 function sortByPattern<T extends { readonly row: Readonly<Record<string, Value>>; readonly time: number }>(p: CompiledPattern, items: T[], idOf: (x: T) => string): T[] {
+  const columns = p.project.map((c) => c.name);
   return items.sort((a, b) => {
     for (const s of p.sort) {
       const c = compare(a.row[s.column] ?? null, b.row[s.column] ?? null) ?? 0;
       if (c !== 0) return s.order === 'desc' ? -c : c;
     }
     if (a.time !== b.time) return a.time - b.time;
+    for (const name of columns) {
+      const c = orderValues(a.row[name] ?? null, b.row[name] ?? null);
+      if (c !== 0) return c;
+    }
     const x = idOf(a);
     const y = idOf(b);
     return x < y ? -1 : x > y ? 1 : 0;
   });
 }
 
-/** Sorts detections by the pattern's sort, then by time and id so output order is deterministic. */
+/** A total order on values for breaking ties: null, booleans, numbers, text, then arrays (by their JSON). */
+function orderValues(a: Value, b: Value): number {
+  if (a === b) return 0;
+  const ra = valueRank(a);
+  const rb = valueRank(b);
+  if (ra !== rb) return ra - rb;
+  if (typeof a === 'number' && typeof b === 'number') {
+    if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) ? (Number.isNaN(b) ? 0 : -1) : 1;
+    return a < b ? -1 : a > b ? 1 : 0;
+  }
+  if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : 1;
+  if (typeof a === 'boolean') return a ? 1 : -1;
+  const x = stableJson(a);
+  const y = stableJson(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+function valueRank(v: Value): number {
+  if (v === null) return 0;
+  switch (typeof v) {
+    case 'boolean':
+      return 1;
+    case 'number':
+      return 2;
+    case 'string':
+      return 3;
+    default:
+      return 4;
+  }
+}
+
+/** Sorts detections by the pattern's sort, then by time and values so output order is deterministic. */
 export function sortDetections(p: CompiledPattern, ds: Detection[]): Detection[] {
   return sortByPattern(p, ds, (d) => d.id);
 }
@@ -61,7 +101,7 @@ export function runDetector(p: CompiledPattern, view: TemporalGraphView, opts: H
 /** Runs one detector in batch and returns its rows, in runDetector's order, without evidence or ids. */
 export function runRows(p: CompiledPattern, view: TemporalGraphView, opts: HuntOptions): HuntRow[] {
   const prepared = preparedFor(p, view);
-  // The id breaks ties only: it is worked out for the rows that tie, and kept.
+  // The id breaks ties of rows alike only: it is worked out for those rows, and kept.
   return sortByPattern(p, prepared.rows(opts), (r) => prepared.rowId(r));
 }
 

@@ -73,7 +73,7 @@ export interface HuntRow {
   readonly row: Readonly<Record<string, Value>>;
   /** When the row became true, as Detection.time. */
   time: number;
-  /** Its Detection's id once worked out: PreparedPattern.rowId does it, for the rows that tie in a sort. */
+  /** Its Detection's id once worked out: PreparedPattern.rowId does it, for rows whose values all tie in a sort. */
   id: string | null;
   /** What the id is a hash of the stable JSON of: the row, or a grouped row's group-by values. */
   readonly identity: Readonly<Record<string, Value>>;

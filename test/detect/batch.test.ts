@@ -4,10 +4,11 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { runDetector, sortDetections } from '../../src/detect/batch.js';
+import { huntRows, runDetector, runRows, sortDetections } from '../../src/detect/batch.js';
 import { loadCatalog } from '../../src/detect/catalog.js';
 import { PreparedPattern } from '../../src/detect/evaluator.js';
 import { TemporalGraph } from '../../src/graph/temporal-graph.js';
+import { prepareRecord } from '../../src/ingest/prepare.js';
 import { BASE, tenantArb } from './tenant-arbitrary.js';
 
 const patterns = [...loadCatalog().values()].map((e) => e.pattern);
@@ -44,5 +45,38 @@ describe('runDetector reuses its prepared pattern', () => {
       { numRuns: 100 },
     );
     expect(rows, 'the tenants give detections to compare').toBeGreaterThan(40);
+  });
+});
+
+describe('batch output order', () => {
+  it('breaks ties in time by the row values in column order, the same for rows and detections', () => {
+    const records = [
+      { Type: 'IdentityInfo', TimeGenerated: '2026-10-01T00:00:00Z', AccountUPN: 'ivan@contoso.com', AccountObjectId: 'oid-ivan', AssignedRoles: '["Global Administrator", "Exchange Admin", "Billing Administrator"]' },
+      { Type: 'SigninLogs', TimeGenerated: '2026-10-10T01:00:00Z', Id: 'p1', CorrelationId: 'c1', UserPrincipalName: 'ivan@contoso.com', UserId: 'oid-ivan', IPAddress: '10.0.0.2', AppDisplayName: 'Azure Portal', ResultType: '50074', ResultDescription: 'x' },
+      { Type: 'SigninLogs', TimeGenerated: '2026-10-10T01:00:00Z', Id: 'p2', CorrelationId: 'c2', UserPrincipalName: 'ivan@contoso.com', UserId: 'oid-ivan', IPAddress: '10.0.0.1', AppDisplayName: 'Azure Portal', ResultType: '50074', ResultDescription: 'x' },
+      { Type: 'SigninLogs', TimeGenerated: '2026-10-10T00:30:00Z', Id: 'p0', CorrelationId: 'c0', UserPrincipalName: 'ivan@contoso.com', UserId: 'oid-ivan', IPAddress: '10.0.0.9', AppDisplayName: 'Azure Portal', ResultType: '50074', ResultDescription: 'x' },
+    ];
+    const g = new TemporalGraph();
+    records.forEach((record, i) => {
+      const e = prepareRecord({ file: 'order', line: i + 1, table: record.Type, record });
+      if ('kind' in e) throw new Error(`record ${i}: ${e.kind}: ${e.path}: ${e.message}`);
+      g.apply(e.facts);
+    });
+    const p = loadCatalog().get('privileged-account-failed-mfa')!.pattern;
+    const opts = { start: Date.parse('2026-10-10T00:00:00Z'), end: Date.parse('2026-10-11T00:00:00Z') };
+    const got = huntRows(p, g, opts).map((r) => `${String(r['TimeGenerated']).slice(11, 16)} ${String(r['Roles'])} ${String(r['IPAddress'])}`);
+    // Time first; at 01:00, by Roles (the first column), then by IPAddress (a later one).
+    expect(got).toEqual([
+      '00:30 Billing Administrator 10.0.0.9',
+      '00:30 Exchange Admin 10.0.0.9',
+      '00:30 Global Administrator 10.0.0.9',
+      '01:00 Billing Administrator 10.0.0.1',
+      '01:00 Billing Administrator 10.0.0.2',
+      '01:00 Exchange Admin 10.0.0.1',
+      '01:00 Exchange Admin 10.0.0.2',
+      '01:00 Global Administrator 10.0.0.1',
+      '01:00 Global Administrator 10.0.0.2',
+    ]);
+    expect(runDetector(p, g, opts).map((d) => d.row)).toEqual(runRows(p, g, opts).map((r) => r.row));
   });
 });

@@ -7,6 +7,7 @@
 import { IdgraphError } from '../errors.js';
 import type { Expr, Value } from './expr/ast.js';
 import { compare, isEmpty } from './expr/kql.js';
+import { RowCodes } from './row-codes.js';
 
 export const AGGREGATE_FUNCTIONS = ['count', 'dcount', 'make_set', 'min', 'max', 'sum', 'earliest', 'latest'] as const;
 export type AggregateFunction = (typeof AGGREGATE_FUNCTIONS)[number];
@@ -56,47 +57,6 @@ export function aggregateSpec(e: Expr, where: string): AggregateSpec {
 /** The key dcount() and make_set() tell values apart by. */
 export const distinctKey = (v: Value): string => (typeof v === 'string' ? `s${v}` : `j${JSON.stringify(v)}`);
 
-/**
- * What dcount() and make_set() tell values apart by, without a key string made per value: text,
- * numbers and booleans are Map keys as they are (a Map tells "5" from 5, as distinctKey does), the
- * non-finite numbers are one key (JSON writes them all as null), and arrays go by their JSON.
- */
-const NON_FINITE = Symbol('non-finite');
-type DistinctValue = string | number | boolean | typeof NON_FINITE;
-
-/** Distinct values seen (non-empty ones), each with a payload: primitives by value, arrays and objects by their JSON. */
-class DistinctMap<T> {
-  private readonly scalars = new Map<DistinctValue, T>();
-  private readonly objects = new Map<string, T>();
-
-  get(v: Value): T | undefined {
-    return v !== null && typeof v === 'object' ? this.objects.get(JSON.stringify(v)) : this.scalars.get(scalarKey(v));
-  }
-
-  set(v: Value, x: T): void {
-    if (v !== null && typeof v === 'object') this.objects.set(JSON.stringify(v), x);
-    else this.scalars.set(scalarKey(v), x);
-  }
-
-  values(): T[] {
-    return [...this.scalars.values(), ...this.objects.values()];
-  }
-
-  get size(): number {
-    return this.scalars.size + this.objects.size;
-  }
-
-  clear(): void {
-    this.scalars.clear();
-    this.objects.clear();
-  }
-}
-
-/** A primitive's key in a DistinctMap. */
-function scalarKey(v: string | number | boolean | null): DistinctValue {
-  return typeof v === 'number' && !Number.isFinite(v) ? NON_FINITE : (v ?? NON_FINITE);
-}
-
 class CountAccumulator implements Accumulator {
   private n = 0;
   add(): void {
@@ -110,10 +70,11 @@ class CountAccumulator implements Accumulator {
   }
 }
 
+/** Distinct values by their RowCodes numbers: the same classes as distinctKey's, without a key string made per value. */
 class DcountAccumulator implements Accumulator {
-  private readonly seen = new DistinctMap<true>();
+  private readonly seen = new RowCodes();
   add(v: Value): void {
-    if (!isEmpty(v)) this.seen.set(v, true);
+    if (!isEmpty(v)) this.seen.code(v);
   }
   result(): Value {
     return this.seen.size === 0 ? null : this.seen.size;
@@ -125,26 +86,30 @@ class DcountAccumulator implements Accumulator {
 
 /** Keeps each distinct value's earliest time, so the capped set is the same in any arrival order. */
 class MakeSetAccumulator implements Accumulator {
-  private readonly first = new DistinctMap<{ v: Value; t: number }>();
+  /** Distinct values numbered as dcount's are; first[n] is value n's earliest arrival. */
+  private readonly codes = new RowCodes();
+  private readonly first: { v: Value; t: number }[] = [];
   constructor(private readonly cap: number) {}
   add(v: Value, t: number): void {
     if (isEmpty(v)) return;
-    const cur = this.first.get(v);
-    if (!cur) this.first.set(v, { v, t });
+    const n = this.codes.code(v);
+    const cur = this.first[n];
+    if (!cur) this.first[n] = { v, t };
     else if (t < cur.t) {
       cur.v = v;
       cur.t = t;
     }
   }
   result(): Value {
-    if (this.first.size === 0) return [];
-    const all = this.first.values();
+    if (this.first.length === 0) return [];
+    const all = this.first.slice();
     // Ties in time are ordered by distinctKey, made only for them.
     all.sort((a, b) => a.t - b.t || keyOrder(a.v, b.v));
     return all.slice(0, this.cap).map((x) => x.v);
   }
   reset(): void {
-    this.first.clear();
+    this.codes.clear();
+    this.first.length = 0;
   }
 }
 

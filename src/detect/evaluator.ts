@@ -1860,7 +1860,6 @@ function fillColumns<C>(row: Record<string, Value>, columns: readonly Column<C>[
     row[c.name] = v;
     if (codes && into) into[k] = codes.code(v);
   }
-  if (into) into.length = columns.length;
 }
 
 /**

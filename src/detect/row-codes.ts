@@ -1,14 +1,14 @@
 /**
- * Short keys for rows: each distinct column value gets a small number, and a row's key is its
- * values' numbers. Two rows get the same key exactly when their stable JSON (their identity text,
- * detection.ts) is the same, but the key runs to a few characters a column instead of the values'
- * text: a batch run merges its rows in a map keyed so, and hashing hundreds of characters a row
- * cost more than finding the row.
+ * Numbers for values, and rows found by them. Each distinct value gets a small number, equal for two
+ * values exactly when their stable JSON (detection.ts) is, which is when dcount's distinctKey is. A
+ * batch run merges its rows by their values' numbers (RowIndex: a hash of the numbers, no key text;
+ * hashing hundreds of characters a row cost more than finding the row), and make_set and dcount tell
+ * values apart by them.
  */
 import { stableJson } from './detection.js';
 import type { Value } from './expr/ast.js';
 
-/** Numbers for the distinct values of one run's rows (a fresh one per run keeps it small). */
+/** Numbers for distinct values: one run's rows (a fresh one per run keeps it small), or an aggregate's values. */
 export class RowCodes {
   /** Text, finite numbers, booleans and null, by value (a Map tells "1" from 1, as JSON does). */
   private readonly scalars = new Map<Value, number>();
@@ -30,6 +30,18 @@ export class RowCodes {
     c = this.scalars.get(k);
     if (c === undefined) this.scalars.set(k, (c = this.next++));
     return c;
+  }
+
+  /** How many distinct values have a number (dcount() counts by this). */
+  get size(): number {
+    return this.next;
+  }
+
+  /** Forgets every value, so numbering starts again at 0. */
+  clear(): void {
+    this.scalars.clear();
+    this.lists.clear();
+    this.next = 0;
   }
 }
 

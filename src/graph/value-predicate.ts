@@ -41,9 +41,8 @@ export class ValuePredicate {
     return a === 1;
   }
 
-  /** Whether the value behind `code` in `table` passes. */
+  /** Whether the value behind `code` (a code `table` holds) passes. */
   passesCode(table: ValueTable, code: number): boolean {
-    const answers = this.table === table && this.generation === table.generation && code < this.answers.length ? this.answers : this.answersFor(table);
-    return this.answer(answers, table, code);
+    return this.answer(this.answersFor(table), table, code);
   }
 }

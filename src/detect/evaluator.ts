@@ -298,6 +298,8 @@ export class PreparedPattern {
    * one until they cost as much (which doubles the work when the pass comes anyway).
    */
   private readonly passPaid = new Set<string>();
+  /** Per clause, the counts of its last log pass: the next run's pass reuses the array (see clearedCounts). */
+  private readonly lastCounts = new Map<string, NodeCounts>();
   /** The frame occurrenceFrame hands out, and the parameters it was made with. */
   private occFrame: { params: Readonly<Record<string, Value>> | undefined; f: Frame } | null = null;
   /** Node variables bound by match clauses (the row's entities). */
@@ -1041,6 +1043,18 @@ export class PreparedPattern {
   }
 
   /**
+   * A clause's count array for a log pass, all zero: the last pass's, zeroed where it counted (an array
+   * over every node number, most never counted, is not allocated and cleared afresh each run), or a new
+   * one when the graph has outgrown it. A run makes one pass per clause, so no counts in use are cleared.
+   */
+  private clearedCounts(clause: string, size: number): Int32Array {
+    const last = this.lastCounts.get(clause);
+    if (!last || last.byNo.length < size) return new Int32Array(size);
+    for (const no of last.counted) last.byNo[no] = 0;
+    return last.byNo;
+  }
+
+  /**
    * A batch run asks an indexable clause about many nodes (every user's denied prompts): when a value
    * index answers one of its predicates selectively, one pass over the index counts every node's
    * occurrences in the clause's span and lists those of the nodes with enough of them to pass the
@@ -1059,7 +1073,7 @@ export class PreparedPattern {
     const n = found.times.length;
     const kept = new Uint8Array(n);
     const view = this.view;
-    const byNo = new Int32Array(view.nodeNumberLimit());
+    const byNo = this.clearedCounts(c.as, view.nodeNumberLimit());
     const counted: number[] = [];
     const saved = f.edges[pc.slot] ?? null;
     const savedIdx = f.idx[pc.slot]!;
@@ -1093,6 +1107,7 @@ export class PreparedPattern {
     f.edges[pc.slot] = saved;
     f.idx[pc.slot] = savedIdx;
     const counts: NodeCounts = { byNo, counted, distinct };
+    this.lastCounts.set(c.as, counts);
     pass.counts = counts;
     this.passPaid.add(c.as);
     const byRef = this.byRefOf(pc);
@@ -1396,8 +1411,11 @@ export class PreparedPattern {
     const pc = this.clauses.get(clause);
     if (!pc || !pc.collapse || !pc.c.collapse || pc.c.collapse.some((e) => [...exprVariables(e)].some((v) => v !== clause))) return null;
     const f = this.occurrenceFrame(pc, edge, index, params);
-    const keyOf = (): string | number => collapseKey(pc, f);
-    const key = keyOf();
+    // Keys compared by their values' numbers, as the batch collapse compares them.
+    const codes = new RowCodes();
+    const probe: number[] = [];
+    const sameKey = new RowIndex<true>();
+    sameKey.add(collapseCodes(pc, f, codes, probe), true);
     const t = edge.time(index);
     const id = edge.eventId(index);
     const out = edge.from.kind === node.kind && edge.from.key === node.key;
@@ -1412,7 +1430,7 @@ export class PreparedPattern {
       for (let i = 0; i < stop; i++) {
         if (e.time(i) === t && e.eventId(i) >= id) break;
         f.idx[pc.slot] = i;
-        if (passesAll(pc.local, f) && keyOf() === key) return true;
+        if (passesAll(pc.local, f) && sameKey.get(collapseCodes(pc, f, codes, probe))) return true;
       }
     }
     return false;
@@ -1566,7 +1584,8 @@ export class PreparedPattern {
 
     const finish = (): void => {
       // exists, absent and aggregate clauses, in that order: cheap rejections first.
-      const extra: Evidence[] = [];
+      // Evidence beyond the matched edges: nothing is pushed in rows mode (frozen: a push there would throw).
+      const extra: Evidence[] = evidence ? [] : (NO_EVIDENCE as Evidence[]);
       for (const c of p.exists) {
         const pc = this.clauses.get(c.as)!;
         let found: string | null = null;
@@ -1698,25 +1717,31 @@ export class PreparedPattern {
         this.forEachOccurrence(f, pc, false, () => descend(), only);
         return;
       }
-      // Collapse: keep the earliest occurrence per key, then bind each kept one.
-      const kept = new Map<string | number, { edge: OccurrenceSource; index: number; from: NodeRef | null; to: NodeRef | null }>();
+      // Collapse: keep the earliest occurrence per key (found by its values' numbers: no key text made per
+      // occurrence), then bind each kept one.
+      const keyCodes = new RowCodes();
+      const key: number[] = [];
+      const kept = new RowIndex<{ edge: OccurrenceSource; index: number; from: NodeRef | null; to: NodeRef | null }>();
       this.forEachOccurrence(
         f,
         pc,
         false,
         () => {
-          const key = collapseKey(pc, f);
           const edge = f.edges[pc.slot]!;
           const index = f.idx[pc.slot]!;
-          const cur = kept.get(key);
+          const from = pc.fromSlot === null ? null : f.nodes[pc.fromSlot]!;
+          const to = pc.toSlot === null ? null : f.nodes[pc.toSlot]!;
+          const cur = kept.get(collapseCodes(pc, f, keyCodes, key));
+          if (!cur) {
+            kept.add(key, { edge, index, from, to });
+            return;
+          }
           const t = edge.time(index);
-          if (!cur || t < cur.edge.time(cur.index) || (t === cur.edge.time(cur.index) && edge.eventId(index) < cur.edge.eventId(cur.index))) {
-            kept.set(key, {
-              edge,
-              index,
-              from: pc.fromSlot === null ? null : f.nodes[pc.fromSlot]!,
-              to: pc.toSlot === null ? null : f.nodes[pc.toSlot]!,
-            });
+          if (t < cur.edge.time(cur.index) || (t === cur.edge.time(cur.index) && edge.eventId(index) < cur.edge.eventId(cur.index))) {
+            cur.edge = edge;
+            cur.index = index;
+            cur.from = from;
+            cur.to = to;
           }
         },
         only,
@@ -1760,19 +1785,13 @@ function reachOf(counts: NodeCounts, th: Threshold, no: number, k: number): numb
 }
 
 /**
- * The key a collapsed clause keeps one occurrence per. The usual single value (an IP, a role) is its
- * own key, costing nothing per occurrence: a number, or text not starting with NUL. Anything else is
- * its stable JSON behind a NUL tag, which no untagged key starts with.
+ * The numbers (RowCodes) of a collapsed clause's key values, written into `into`: two occurrences share
+ * a key exactly when their values' stable JSON is equal, empty values normalised first.
  */
-function collapseKey(pc: PreparedClause, f: Frame): string | number {
+function collapseCodes(pc: PreparedClause, f: Frame, codes: RowCodes, into: number[]): number[] {
   const by = pc.collapse!;
-  if (by.length === 1) {
-    const v = normaliseEmpty(by[0]!(f));
-    if (typeof v === 'number') return v;
-    if (typeof v === 'string') return v.charCodeAt(0) === 0 ? `\u0000s${v}` : v;
-    return `\u0000j${stableJson([v])}`;
-  }
-  return `\u0000j${stableJson(by.map((g) => normaliseEmpty(g(f))))}`;
+  for (let j = 0; j < by.length; j++) into[j] = codes.code(normaliseEmpty(by[j]!(f)));
+  return into;
 }
 
 /** Whether every test passes (a loop: no closure per call on the hot paths). */

@@ -79,11 +79,11 @@ export class RowIndex<T> {
   }
 }
 
-/** A 31-bit hash of a row's numbers (a Map key that stays a small integer). */
+/** A 30-bit hash of a row's numbers: a Map key that stays a small integer (a Smi; 31 bits would not always be). */
 function hashCodes(codes: readonly number[]): number {
   let h = 0x811c9dc5;
   for (let k = 0; k < codes.length; k++) h = Math.imul(h ^ codes[k]!, 0x01000193);
-  return h & 0x7fffffff;
+  return h & 0x3fffffff;
 }
 
 function sameCodes(a: readonly number[], b: readonly number[]): boolean {

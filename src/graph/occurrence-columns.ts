@@ -208,6 +208,29 @@ export class OccurrenceColumns {
     return i;
   }
 
+  /**
+   * Appends an occurrence after every one held, its properties by position (null where none): a snapshot
+   * restores an edge's occurrences, already in (time, event id) order, without a property object each.
+   */
+  appendValues(t: number, eventId: string, values: readonly Scalar[]): void {
+    const i = this.n;
+    this.openSlot(i);
+    this.times[i] = t;
+    this.ids[i] = ownString(eventId);
+    if (this.epoch !== this.layout.epoch) this.syncRaw();
+    let k = 0;
+    for (let p = 0; p < values.length; p++) {
+      const v = values[p];
+      if (v === null || v === undefined) continue;
+      if (this.layout.raw[p]) this.setRaw(i, p, this.layout.keep(v));
+      else {
+        ROW_PROPS[k] = p;
+        ROW_CODES[k++] = this.layout.encode(p, v);
+      }
+    }
+    this.writeCodes(i, k);
+  }
+
   /** Drop occurrences with time < t; returns how many were dropped. */
   dropBefore(t: number): number {
     const k = this.lowerBound(t);

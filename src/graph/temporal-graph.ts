@@ -17,6 +17,7 @@ import { IdgraphError } from '../errors.js';
 import { AliasIndex, normalizeKey } from './entity-resolution.js';
 import type { EdgeFact, EventFacts, NodeFact, NodeRef } from './facts.js';
 import type { EdgeHandle, IndexedOccurrences, TemporalGraphView, TimeBounds } from './graph-view.js';
+import type { GraphSnapshot, SnapshotEdges, SnapshotNode } from './graph-snapshot.js';
 import { ColumnLayout, OccurrenceColumns } from './occurrence-columns.js';
 import { EDGE_KIND_NAMES, EDGE_KINDS, edgePropPosition, NODE_KIND_NAMES, NODE_KINDS, type EdgeKind, type NodeKind, type Scalar } from './schema.js';
 import { KindLog } from './kind-log.js';
@@ -404,6 +405,98 @@ export class TemporalGraph implements TemporalGraphView {
   compact(): void {
     for (const e of this.allEdges()) e.trim();
     this.compactValues();
+  }
+
+  /** The graph's state as plain data (graph-snapshot.ts); fromSnapshot restores an equal graph. */
+  toSnapshot(): GraphSnapshot {
+    const nodes: SnapshotNode[] = [];
+    const position = new Map<NodeState, number>();
+    for (const m of this.nodes.values())
+      for (const st of m.values()) {
+        position.set(st, nodes.length);
+        nodes.push({ kind: st.ref.kind, key: st.ref.key, props: { ...st.props }, aliases: st.aliases ? [...st.aliases] : null, seen: st.seen });
+      }
+    // A Map tells "1" from 1, as the value table does.
+    const values: Scalar[] = [null];
+    const codeOf = new Map<Scalar, number>([[null, 0]]);
+    const edges = {} as Record<EdgeKind, SnapshotEdges>;
+    for (const kind of EDGE_KIND_NAMES) {
+      const list = this.kindEdges[kind];
+      const width = this.layouts[kind].names.length;
+      let total = 0;
+      for (const e of list) total += e.size;
+      const out = {
+        from: new Int32Array(list.length),
+        to: new Int32Array(list.length),
+        size: new Int32Array(list.length),
+        times: new Float64Array(total),
+        ids: new Array<string>(total),
+        codes: new Int32Array(total * width),
+        width,
+      };
+      let o = 0;
+      list.forEach((e, k) => {
+        out.from[k] = position.get(e.src)!;
+        out.to[k] = position.get(e.dst)!;
+        out.size[k] = e.size;
+        for (let i = 0; i < e.size; i++, o++) {
+          out.times[o] = e.time(i);
+          out.ids[o] = e.eventId(i);
+          for (let p = 0; p < width; p++) {
+            const v = e.propAt(i, p);
+            let c = codeOf.get(v);
+            if (c === undefined) codeOf.set(v, (c = values.push(v) - 1));
+            out.codes[o * width + p] = c;
+          }
+        }
+      });
+      edges[kind] = out;
+    }
+    return { nodes, values, edges };
+  }
+
+  /**
+   * The graph a snapshot holds (toSnapshot). Node numbers follow the snapshot's order; everything a
+   * detector reads (nodes, properties, aliases, edges, occurrences in order, kind logs) is as it was.
+   * A snapshot whose edge kinds carry another property count than this schema's is refused.
+   */
+  static fromSnapshot(snap: GraphSnapshot): TemporalGraph {
+    const g = new TemporalGraph();
+    const states = snap.nodes.map((n) => {
+      const st = g.ensureNode(n.kind, n.key, n.seen);
+      for (const k of Object.keys(n.props)) if (k !== 'key' && k !== '__proto__') st.props[k] = n.props[k]!;
+      for (const a of n.aliases ?? []) {
+        const own = ownString(a);
+        g.aliases.set(n.kind, own, st.ref.key);
+        (st.aliases ??= []).push(own);
+      }
+      return st;
+    });
+    for (const kind of EDGE_KIND_NAMES) {
+      const es = snap.edges[kind];
+      if (!es) continue;
+      const width = g.layouts[kind].names.length;
+      if (es.width !== width) throw new IdgraphError('BAD_INPUT', `graph snapshot: ${kind} occurrences have ${es.width} properties, this schema ${width}`);
+      const row = new Array<Scalar>(width).fill(null);
+      const logged: { edge: TemporalEdge; i: number }[] = [];
+      let o = 0;
+      for (let k = 0; k < es.size.length; k++) {
+        const edge = g.ensureEdge(kind, states[es.from[k]!]!, states[es.to[k]!]!);
+        for (let i = 0; i < es.size[k]!; i++, o++) {
+          for (let p = 0; p < width; p++) row[p] = snap.values[es.codes[o * width + p]!]!;
+          edge.appendValues(es.times[o]!, es.ids[o]!, row);
+          logged.push({ edge, i: edge.size - 1 });
+          if (es.times[o]! < g.first) g.first = es.times[o]!;
+          if (es.times[o]! > g.last) g.last = es.times[o]!;
+        }
+        refreshSpan(edge);
+      }
+      g.occCount[kind] = o;
+      // The kind's log in its own order, (time, event id), so every add is an append.
+      logged.sort((a, b) => a.edge.time(a.i) - b.edge.time(b.i) || (a.edge.eventId(a.i) < b.edge.eventId(b.i) ? -1 : a.edge.eventId(a.i) > b.edge.eventId(b.i) ? 1 : 0));
+      for (const { edge, i } of logged) g.logs[kind].add(edge, i);
+    }
+    return g;
   }
 
   /** Node, edge and occurrence counts, and the time span. */

@@ -1,6 +1,8 @@
 /**
  * The engine a command works on (`serve`, `ingest`, `hunt`, `chains`...): the
- * detector catalog, the temporal graph rebuilt from the durable DuckDB store,
+ * detector catalog, the temporal graph restored from the store's snapshot plus
+ * the events stored after it (or rebuilt from the durable DuckDB store's raw
+ * events), written back as a new snapshot when the store closes,
  * the IdgraphEngine over the store's documents, and the ingest function that
  * feeds both. `memory: true` keeps everything in memory instead (a one-shot
  * `hunt --input`, tests). `StoreRuntime` is what commands see: the Neo4j
@@ -17,6 +19,8 @@ import { TemporalGraph } from '../graph/temporal-graph.js';
 import type { SourceInput } from '../ingest/formats/read-source.js';
 import type { GraphStats } from '../graph/temporal-graph.js';
 import { DuckDbStore } from '../store/duckdb/duckdb-store.js';
+import { GRAPH_SNAPSHOT_FILE, readGraphSnapshot, removeGraphSnapshot, writeGraphSnapshot } from '../store/duckdb/graph-snapshot-file.js';
+import { storedEventFacts } from '../ingest/prepare.js';
 
 /** Events per transaction of a bulk ingest (a streaming ingest keeps the default 1,000, for latency). */
 const BULK_BATCH = 5000;
@@ -61,6 +65,11 @@ export interface EngineRuntime extends StoreRuntime {
   readonly graph: TemporalGraph;
   /** The DuckDB store, when durable. */
   readonly store: DuckDbStore | undefined;
+  /**
+   * How the graph came back when opening: from the store's snapshot (and how many events stored after it
+   * were replayed), or rebuilt from every stored event, with why the snapshot was not used.
+   */
+  readonly restart: { readonly fromSnapshot: boolean; readonly replayed: number; readonly snapshotUnused?: string };
 }
 
 /** Opens the engine for a store directory and starts it (graph rebuilt, streaming state primed, chains restored). */
@@ -72,21 +81,43 @@ export async function openEngineRuntime(input: {
   /** Drop events older than this many days (store and graph). */
   retentionDays?: number;
 }): Promise<EngineRuntime> {
-  const graph = new TemporalGraph();
+  let graph = new TemporalGraph();
   let docs: EngineDocuments & EventSink;
   let store: DuckDbStore | undefined;
   let dropped = 0;
+  let restart: EngineRuntime['restart'] = { fromSnapshot: false, replayed: 0 };
+  const snapshotPath = join(input.storeDir, GRAPH_SNAPSHOT_FILE);
+  /** The sequence number the snapshot file on disk holds events up to, when it matches the graph (close writes a new one otherwise). */
+  let snapshotSeq = -1;
   if (input.memory) docs = new MemoryDocuments();
   else {
     store = await DuckDbStore.open(input.storeDir);
-    if (input.retentionDays !== undefined) dropped = await store.dropBefore(Date.now() - input.retentionDays * 86_400_000);
-    for await (const facts of store.scanFacts()) {
+    if (input.retentionDays !== undefined) {
+      const cutoff = Date.now() - input.retentionDays * 86_400_000;
+      // The snapshot goes before the events it holds do: a crash in between must not bring them back.
+      if ((await store.countBefore(cutoff)) > 0) {
+        removeGraphSnapshot(snapshotPath);
+        dropped = await store.dropBefore(cutoff);
+      }
+    }
+    const read = readGraphSnapshot(snapshotPath, store);
+    let after = 0;
+    if ('graph' in read) {
+      graph = read.graph;
+      after = snapshotSeq = read.seq;
+    }
+    let replayed = 0;
+    for await (const e of store.scanEvents({ afterSeq: after })) {
+      const facts = storedEventFacts({ ...e, raw: JSON.parse(e.raw) as unknown });
+      if (!facts) continue;
+      replayed++;
       try {
         graph.apply(facts);
       } catch {
         // Facts the graph refused at ingest stay refused; the raw event is still kept as evidence.
       }
     }
+    restart = 'graph' in read ? { fromSnapshot: true, replayed } : { fromSnapshot: false, replayed, snapshotUnused: read.unused };
     docs = store;
   }
   const engine = new IdgraphEngine(input.catalog, graph, docs, input.engine ?? {});
@@ -101,12 +132,22 @@ export async function openEngineRuntime(input: {
     location: store ? input.storeDir : 'memory',
     durable: store !== undefined,
     retained: { dropped },
+    restart,
     rejectsDir: join(store ? input.storeDir : process.cwd(), store ? 'rejects' : 'idgraph-rejects'),
     ingest: (source, opts) => ingest.ingest(source, opts),
     ingestBulk: (source, opts) => bulk.ingest(source, opts),
     judge: () => engine.start(),
     stats: async () => ({ events: (await store?.eventStats()) ?? [], graph: graph.stats(), span: graph.timeSpan() }),
     close: async () => {
+      await ingest.idle();
+      await bulk.idle();
+      if (store && store.lastSeq !== snapshotSeq) {
+        try {
+          writeGraphSnapshot(snapshotPath, graph, { storeId: store.storeId, seq: store.lastSeq });
+        } catch {
+          // Only a cache: without it (or with the last one) the next open replays more events, nothing is lost.
+        }
+      }
       await store?.close();
     },
   };

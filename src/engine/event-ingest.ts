@@ -90,6 +90,11 @@ export class EventIngest {
     this.maxRejects = opts.maxRejects ?? 100;
   }
 
+  /** Resolves once every ingest started so far has finished (stored and handed to the engine). */
+  async idle(): Promise<void> {
+    await this.lock;
+  }
+
   /** Ingests one source; `table` names the table of records without a Type column. */
   ingest(source: SourceInput, opts: IngestCallOptions = {}): Promise<IngestOutcome> {
     const run = this.lock.then(() => this.run(source, opts));

@@ -4,6 +4,7 @@
  * synchronous: the pipeline, the API and the detector test harness all call it.
  */
 import type { z } from 'zod';
+import type { EventFacts } from '../graph/facts.js';
 import { isJsonObject } from './formats/own-keys.js';
 import { UNKNOWN_TABLE_MESSAGE } from './formats/record-table.js';
 import type { PreparedEvent, Reject, SourceRecord } from './prepared-event.js';
@@ -49,6 +50,24 @@ export function prepareRecord(src: SourceRecord): PreparedEvent | Reject {
   } catch (err) {
     // A mapping bug must cost one record, not the ingest.
     return reject('', `cannot map record: ${(err as Error).message}`, table);
+  }
+}
+
+/**
+ * The graph facts of a stored event again, from its raw record, under the id and time it was stored with
+ * (a restart replays the events its graph snapshot does not hold, or all of them). Undefined when its
+ * table's schema no longer accepts the record (the event then stays stored as evidence only).
+ */
+export function storedEventFacts(e: { readonly table: string; readonly eventId: string; readonly time: number; readonly raw: unknown }): EventFacts | undefined {
+  const table = resolveTableName(e.table);
+  if (!table || !isJsonObject(e.raw)) return undefined;
+  const spec = TABLES[table];
+  const parsed = spec.schema.safeParse(e.raw);
+  if (!parsed.success) return undefined;
+  try {
+    return spec.toFacts(parsed.data, e.eventId, e.time);
+  } catch {
+    return undefined;
   }
 }
 

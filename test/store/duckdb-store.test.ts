@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -9,6 +9,7 @@ import { loadCatalog } from '../../src/detect/catalog.js';
 import type { TemporalGraph } from '../../src/graph/temporal-graph.js';
 import { EDGE_KIND_NAMES } from '../../src/graph/schema.js';
 import { DuckDbStore } from '../../src/store/duckdb/duckdb-store.js';
+import { GRAPH_SNAPSHOT_FILE } from '../../src/store/duckdb/graph-snapshot-file.js';
 
 const dirs: string[] = [];
 const tmp = (): string => {
@@ -95,9 +96,86 @@ describe('DuckDB store', () => {
 
     const second = await openEngineRuntime({ storeDir, catalog });
     expect(second.store!.eventCount).toBe(3000);
+    expect(second.restart).toEqual({ fromSnapshot: true, replayed: 0 });
     expect(dump(second.graph)).toEqual(before);
     expect(second.engine.detections().map((d) => d.id).sort()).toEqual(detectionsBefore);
     await second.close();
+  });
+
+  it('restores the graph from its snapshot plus the events stored after it, or rebuilds it from the events when the snapshot is missing, damaged or not its own', async () => {
+    const storeDir = tmp();
+    const data = tmp();
+    const all = ndjson(2000, data);
+    const lines = readFileSync(all, 'utf8').trim().split('\n');
+    const firstHalf = join(data, 'a', 'SigninLogs.ndjson');
+    const secondHalf = join(data, 'b', 'SigninLogs.ndjson');
+    for (const [path, part] of [[firstHalf, lines.slice(0, 1200)], [secondHalf, lines.slice(1200)]] as const) {
+      mkdirSync(join(path, '..'), { recursive: true });
+      writeFileSync(path, part.join('\n') + '\n');
+    }
+    const snapshot = join(storeDir, GRAPH_SNAPSHOT_FILE);
+    let rt = await openEngineRuntime({ storeDir, catalog });
+    await rt.ingest({ path: firstHalf }, {});
+    await rt.close();
+    const older = join(data, 'older.snapshot');
+    copyFileSync(snapshot, older);
+    rt = await openEngineRuntime({ storeDir, catalog });
+    await rt.ingest({ path: secondHalf }, {});
+    const full = dump(rt.graph);
+    expect(full).toHaveLength(2000);
+    await rt.close();
+
+    const reopen = async (): Promise<{ restart: unknown; graph: string[] }> => {
+      const r = await openEngineRuntime({ storeDir, catalog });
+      const out = { restart: r.restart, graph: dump(r.graph) };
+      await r.close();
+      return out;
+    };
+    // A snapshot from before the last ingest: the 800 events stored after it are replayed from their raw records.
+    copyFileSync(older, snapshot);
+    expect(await reopen()).toEqual({ restart: { fromSnapshot: true, replayed: 800 }, graph: full });
+    // The close after that wrote a current snapshot again.
+    expect(await reopen()).toEqual({ restart: { fromSnapshot: true, replayed: 0 }, graph: full });
+    rmSync(snapshot);
+    expect(await reopen()).toEqual({ restart: { fromSnapshot: false, replayed: 2000, snapshotUnused: 'no snapshot' }, graph: full });
+    const bytes = readFileSync(snapshot);
+    bytes[bytes.length >> 1] = bytes[bytes.length >> 1]! ^ 0xff;
+    writeFileSync(snapshot, bytes);
+    const damaged = await reopen();
+    expect(damaged.graph).toEqual(full);
+    expect(damaged.restart).toMatchObject({ fromSnapshot: false, replayed: 2000, snapshotUnused: expect.stringMatching(/damaged|unreadable/) });
+    // Another store's snapshot, even one of the same events, is not this store's.
+    const otherDir = tmp();
+    const other = await openEngineRuntime({ storeDir: otherDir, catalog });
+    await other.ingest({ path: all }, {});
+    await other.close();
+    copyFileSync(join(otherDir, GRAPH_SNAPSHOT_FILE), snapshot);
+    expect(await reopen()).toEqual({ restart: { fromSnapshot: false, replayed: 2000, snapshotUnused: 'made from another store' }, graph: full });
+  });
+
+  it('opens a store from before snapshots (events with their facts): the facts column goes, the graph is rebuilt from the raw records', async () => {
+    const storeDir = tmp();
+    const file = ndjson(500, tmp());
+    const rt = await openEngineRuntime({ storeDir, catalog });
+    await rt.ingest({ path: file }, {});
+    const before = dump(rt.graph);
+    await rt.close();
+    rmSync(join(storeDir, GRAPH_SNAPSHOT_FILE));
+    const db = await DuckDBInstance.create(join(storeDir, 'idgraph.duckdb'));
+    const conn = await db.connect();
+    await conn.run(`ALTER TABLE events ADD COLUMN facts VARCHAR DEFAULT '{}'`);
+    conn.closeSync();
+    db.closeSync();
+    const again = await openEngineRuntime({ storeDir, catalog });
+    expect(again.restart).toEqual({ fromSnapshot: false, replayed: 500, snapshotUnused: 'no snapshot' });
+    expect(dump(again.graph)).toEqual(before);
+    await again.close();
+    const check = await DuckDBInstance.create(join(storeDir, 'idgraph.duckdb'));
+    const c2 = await check.connect();
+    const cols = (await c2.runAndReadAll(`SELECT column_name FROM information_schema.columns WHERE table_name = 'events' ORDER BY column_name`)).getRows().map(([c]) => String(c));
+    c2.closeSync();
+    check.closeSync();
+    expect(cols).toEqual(['event_id', 'raw', 'seq', 'table_name', 'time']);
   });
 
   it('keeps raw records and documents across reopen; retention drops old events from store and graph', async () => {
@@ -164,7 +242,7 @@ describe('DuckDB store', () => {
       const store = await DuckDbStore.open(storeDir);
       stored = store.eventCount;
       const facts: string[] = [];
-      for await (const f of store.scanFacts()) facts.push(f.eventId);
+      for await (const e of store.scanEvents()) facts.push(e.eventId);
       await store.close();
       expect(new Set(facts).size).toBe(facts.length); // nothing doubled
       expect(facts.length).toBe(stored);
@@ -174,6 +252,9 @@ describe('DuckDB store', () => {
     expect(stored).toBeGreaterThan(0);
     expect(stored).toBeLessThan(total); // the kill really landed mid-ingest
     const rt = await openEngineRuntime({ storeDir, catalog });
+    // No snapshot was written (the process never closed its store): the graph is the stored events, replayed.
+    expect(rt.restart).toEqual({ fromSnapshot: false, replayed: stored, snapshotUnused: 'no snapshot' });
+    expect(dump(rt.graph)).toHaveLength(stored);
     const out = await rt.ingest({ path: file }, {});
     expect(out.tables['SigninLogs']!.accepted + out.tables['SigninLogs']!.duplicate).toBe(total);
     expect(rt.store!.eventCount).toBe(total);

@@ -1,22 +1,23 @@
 /**
  * The durable embedded store: raw events and engine documents in one DuckDB
- * file. Events are kept under their stable id with their graph facts, so the
- * temporal graph is rebuilt on restart without re-parsing raw records; a
- * batch is appended in one transaction, so a crash never leaves half of one.
- * DuckDB stores; it never answers a hunt.
+ * file. Events are kept under their stable id and a sequence number in
+ * arrival order; a batch is appended in one transaction, so a crash never
+ * leaves half of one. The temporal graph is restored from a snapshot file
+ * beside it (graph-snapshot-file.ts) plus the events stored after it, or
+ * rebuilt from the raw records. DuckDB stores; it never answers a hunt.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { EngineDocuments, EventSink, RawEvent } from '../../engine/engine-store.js';
 import { IdgraphError } from '../../errors.js';
-import type { EventFacts } from '../../graph/facts.js';
 import { rawJson, type PreparedEvent } from '../../ingest/prepared-event.js';
 
 const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS events (
      event_id VARCHAR NOT NULL, table_name VARCHAR NOT NULL, time BIGINT NOT NULL, seq BIGINT NOT NULL,
-     raw VARCHAR NOT NULL, facts VARCHAR NOT NULL)`,
+     raw VARCHAR NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS docs (collection VARCHAR NOT NULL, id VARCHAR NOT NULL, doc VARCHAR NOT NULL, PRIMARY KEY (collection, id))`,
   // Each checkpoint rewrites the events table's last, partly filled row group (up to 122,880 raw records);
   // at the default 16 MB of log that came every few thousand events and took most of a bulk load's time.
@@ -24,12 +25,22 @@ const SCHEMA = [
   `SET checkpoint_threshold = '1GB'`,
 ];
 
+/** A stored event as a restart reads it back: its id, table, time and raw record's JSON text. */
+export interface StoredEvent {
+  readonly eventId: string;
+  readonly table: string;
+  readonly time: number;
+  readonly raw: string;
+}
+
 /** Rows per IN-list query when reading raw events back. */
 const LOOKUP_CHUNK = 500;
 
 export class DuckDbStore implements EngineDocuments, EventSink {
   private readonly known = new Set<string>();
   private seq = 0;
+  /** This store's identity, made when it was created (a graph snapshot names the store it came from). */
+  storeId: string = randomUUID();
   /** Serialises writes: one transaction at a time on the single connection. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -51,7 +62,14 @@ export class DuckDbStore implements EngineDocuments, EventSink {
     }
     const conn = await instance.connect();
     for (const sql of SCHEMA) await conn.run(sql);
+    // Stores before graph snapshots kept each event's facts too: a copy of what the raw record gives.
+    const facts = await conn.runAndReadAll(`SELECT count(*) FROM information_schema.columns WHERE table_name = 'events' AND column_name = 'facts'`);
+    if (Number(facts.getRows()[0]![0]) > 0) await conn.run('ALTER TABLE events DROP COLUMN facts');
     const store = new DuckDbStore(instance, conn, path);
+    const identity = await store.listDocs('store', { prefix: 'identity' });
+    const id = (identity[0]?.doc as { id?: unknown } | undefined)?.id;
+    if (typeof id === 'string') store.storeId = id;
+    else await store.putDocs('store', [{ id: 'identity', doc: { id: store.storeId } }]);
     const ids = await conn.stream('SELECT event_id FROM events');
     for (;;) {
       const chunk = await ids.fetchChunk();
@@ -72,6 +90,11 @@ export class DuckDbStore implements EngineDocuments, EventSink {
   /** Whether an event id is stored. */
   hasEvent(eventId: string): boolean {
     return this.known.has(eventId);
+  }
+
+  /** The sequence number of the last stored event (0 when none): events are numbered in arrival order. */
+  get lastSeq(): number {
+    return this.seq;
   }
 
   /** Number of stored events. */
@@ -100,7 +123,6 @@ export class DuckDbStore implements EngineDocuments, EventSink {
           appender.appendBigInt(BigInt(Math.trunc(e.time)));
           appender.appendBigInt(BigInt(++seq));
           appender.appendVarchar(rawJson(e));
-          appender.appendVarchar(JSON.stringify(e.facts));
           appender.endRow();
         }
         appender.closeSync();
@@ -115,17 +137,22 @@ export class DuckDbStore implements EngineDocuments, EventSink {
     });
   }
 
-  /** Every stored event's facts in time then arrival order (to rebuild the graph). */
-  async *scanFacts(opts: { since?: number } = {}): AsyncGenerator<EventFacts> {
-    const result = await this.conn.stream(
-      'SELECT facts FROM events WHERE time >= $since ORDER BY time, seq',
-      { since: BigInt(Math.trunc(Math.max(opts.since ?? -8.64e15, -8.64e15))) },
-    );
+  /** Stored events with a sequence number above `afterSeq`, in time then arrival order (to rebuild the graph). */
+  async *scanEvents(opts: { afterSeq?: number } = {}): AsyncGenerator<StoredEvent> {
+    const result = await this.conn.stream('SELECT event_id, table_name, time, raw FROM events WHERE seq > $after ORDER BY time, seq', {
+      after: BigInt(Math.trunc(opts.afterSeq ?? 0)),
+    });
     for (;;) {
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) break;
-      for (const [facts] of chunk.getRows()) yield JSON.parse(String(facts)) as EventFacts;
+      for (const [id, table, time, raw] of chunk.getRows()) yield { eventId: String(id), table: String(table), time: Number(time), raw: String(raw) };
     }
+  }
+
+  /** How many events are older than t (what dropBefore(t) would delete). */
+  async countBefore(t: number): Promise<number> {
+    const rows = await this.conn.runAndReadAll('SELECT count(*) FROM events WHERE time < $t', { t: BigInt(Math.trunc(t)) });
+    return Number(rows.getRows()[0]![0]);
   }
 
   /** Deletes events older than t (retention); returns how many. */

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -10,6 +10,8 @@ import type { TemporalGraph } from '../../src/graph/temporal-graph.js';
 import { EDGE_KIND_NAMES } from '../../src/graph/schema.js';
 import { DuckDbStore } from '../../src/store/duckdb/duckdb-store.js';
 import { GRAPH_SNAPSHOT_FILE } from '../../src/store/duckdb/graph-snapshot-file.js';
+import { packageRoot } from '../../src/package-root.js';
+import { dumpGraph } from '../graph/graph-fixtures.js';
 
 const dirs: string[] = [];
 const tmp = (): string => {
@@ -152,6 +154,34 @@ describe('DuckDB store', () => {
     copyFileSync(join(otherDir, GRAPH_SNAPSHOT_FILE), snapshot);
     expect(await reopen()).toEqual({ restart: { fromSnapshot: false, replayed: 2000, snapshotUnused: 'made from another store' }, graph: full });
   });
+
+  it('rebuilds from raw records the graph that every format and table gave at ingest, and restores it from the snapshot', async () => {
+    const storeDir = tmp();
+    const samples = '/work/shared/samples';
+    const inputs = [
+      ...readdirSync(samples).filter((f) => f !== 'README.md' && f !== 'schemas.json').map((f) => join(samples, f)),
+      ...readdirSync(join(packageRoot(), 'seeds', 'demo')).filter((f) => f.endsWith('.gz')).map((f) => join(packageRoot(), 'seeds', 'demo', f)),
+    ];
+    const full = (g: TemporalGraph): unknown => {
+      const d = dumpGraph(g) as { stats: Record<string, unknown> };
+      return { ...d, stats: { ...d.stats, internedValues: undefined } };
+    };
+    const rt = await openEngineRuntime({ storeDir, catalog });
+    for (const path of inputs) await rt.ingestBulk({ path }, {});
+    await rt.judge();
+    const graph = full(rt.graph);
+    const detections = rt.engine.detections().map((d) => d.id).sort();
+    expect(detections.length).toBeGreaterThan(0);
+    await rt.close();
+    for (const [drop, fromSnapshot] of [[true, false], [false, true]] as const) {
+      if (drop) rmSync(join(storeDir, GRAPH_SNAPSHOT_FILE));
+      const again = await openEngineRuntime({ storeDir, catalog });
+      expect(again.restart.fromSnapshot).toBe(fromSnapshot);
+      expect(full(again.graph)).toEqual(graph);
+      expect(again.engine.detections().map((d) => d.id).sort()).toEqual(detections);
+      await again.close();
+    }
+  }, 120_000);
 
   it('opens a store from before snapshots (events with their facts): the facts column goes, the graph is rebuilt from the raw records', async () => {
     const storeDir = tmp();

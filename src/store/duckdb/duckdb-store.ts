@@ -39,8 +39,7 @@ const LOOKUP_CHUNK = 500;
 export class DuckDbStore implements EngineDocuments, EventSink {
   private readonly known = new Set<string>();
   private seq = 0;
-  /** This store's identity, made when it was created (a graph snapshot names the store it came from). */
-  storeId: string = randomUUID();
+  private id: string = randomUUID();
   /** Serialises writes: one transaction at a time on the single connection. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -68,8 +67,8 @@ export class DuckDbStore implements EngineDocuments, EventSink {
     const store = new DuckDbStore(instance, conn, path);
     const identity = await store.listDocs('store', { prefix: 'identity' });
     const id = (identity[0]?.doc as { id?: unknown } | undefined)?.id;
-    if (typeof id === 'string') store.storeId = id;
-    else await store.putDocs('store', [{ id: 'identity', doc: { id: store.storeId } }]);
+    if (typeof id === 'string') store.id = id;
+    else await store.putDocs('store', [{ id: 'identity', doc: { id: store.id } }]);
     const ids = await conn.stream('SELECT event_id FROM events');
     for (;;) {
       const chunk = await ids.fetchChunk();
@@ -90,6 +89,11 @@ export class DuckDbStore implements EngineDocuments, EventSink {
   /** Whether an event id is stored. */
   hasEvent(eventId: string): boolean {
     return this.known.has(eventId);
+  }
+
+  /** This store's identity, made when it was created (a graph snapshot names the store it came from). */
+  get storeId(): string {
+    return this.id;
   }
 
   /** The sequence number of the last stored event (0 when none): events are numbered in arrival order. */
@@ -137,9 +141,13 @@ export class DuckDbStore implements EngineDocuments, EventSink {
     });
   }
 
-  /** Stored events with a sequence number above `afterSeq`, in time then arrival order (to rebuild the graph). */
+  /**
+   * Stored events with a sequence number above `afterSeq`, in arrival order: the order the graph took them
+   * in, so replaying gives the same graph (a node's first non-empty property value wins, so time order
+   * could give it another).
+   */
   async *scanEvents(opts: { afterSeq?: number } = {}): AsyncGenerator<StoredEvent> {
-    const result = await this.conn.stream('SELECT event_id, table_name, time, raw FROM events WHERE seq > $after ORDER BY time, seq', {
+    const result = await this.conn.stream('SELECT event_id, table_name, time, raw FROM events WHERE seq > $after ORDER BY seq', {
       after: BigInt(Math.trunc(opts.afterSeq ?? 0)),
     });
     for (;;) {

@@ -1,11 +1,10 @@
 /** The store options every data command shares (`--store`, `--retention-days`, `--detectors`) and opening the engine with them. */
 import type { Command } from 'commander';
 import { IdgraphError } from '../errors.js';
-import { isNeo4jUri } from '../store/neo4j/neo4j-connection.js';
+import { isNeo4jUri } from '../store/neo4j/neo4j-uri.js';
 import { resolveStoreDir } from '../store/store-location.js';
 import { catalogFromOptions, withDetectorDirs } from './detector-catalog-option.js';
 import { openEngineRuntime, type StoreRuntime } from './engine-runtime.js';
-import { openNeo4jRuntime } from './neo4j-runtime.js';
 
 export interface StoreOptions {
   store?: string;
@@ -49,6 +48,8 @@ export async function openFromOptions(opts: StoreOptions, extra: { memory?: bool
   if (uri !== undefined) {
     // Retention on Neo4j would delete history other tools may read: not done behind the user's back.
     if (opts.retentionDays !== undefined) throw new IdgraphError('BAD_INPUT', '--retention-days applies to the embedded store only; on Neo4j, expire data with the database\'s own tools');
+    // Loaded only for a Neo4j store: the driver is a third of a second of every start otherwise.
+    const { openNeo4jRuntime } = await import('./neo4j-runtime.js');
     return openNeo4jRuntime({
       uri,
       catalog: catalogFromOptions(opts),

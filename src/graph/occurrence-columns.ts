@@ -211,18 +211,19 @@ export class OccurrenceColumns {
   /**
    * Appends an occurrence after every one held, its properties by position (null where none): a snapshot
    * restores an edge's occurrences, already in (time, event id) order, without a property object each.
+   * Its strings are kept as given: a deserialised snapshot's are flat copies of their own (no ownString).
    */
   appendValues(t: number, eventId: string, values: readonly Scalar[]): void {
     const i = this.n;
     this.openSlot(i);
     this.times[i] = t;
-    this.ids[i] = ownString(eventId);
+    this.ids[i] = eventId;
     if (this.epoch !== this.layout.epoch) this.syncRaw();
     let k = 0;
     for (let p = 0; p < values.length; p++) {
       const v = values[p];
       if (v === null || v === undefined) continue;
-      if (this.layout.raw[p]) this.setRaw(i, p, this.layout.keep(v));
+      if (this.layout.raw[p]) this.setRaw(i, p, (typeof v === 'string' && this.layout.values.interned(v)) || v);
       else {
         ROW_PROPS[k] = p;
         ROW_CODES[k++] = this.layout.encode(p, v);

@@ -4,7 +4,7 @@
  */
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { isNeo4jUri } from './neo4j/neo4j-connection.js';
+import { isNeo4jUri } from './neo4j/neo4j-uri.js';
 
 /** The store directory (absolute) for an optional `--store` value. */
 export function resolveStoreDir(opt?: string, env: NodeJS.ProcessEnv = process.env): string {

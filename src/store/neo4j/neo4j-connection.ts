@@ -9,13 +9,11 @@ import { readFileSync } from 'node:fs';
 import neo4j, { type Driver } from 'neo4j-driver';
 import { z } from 'zod';
 import { IdgraphError } from '../../errors.js';
+import { isNeo4jUri } from './neo4j-uri.js';
 
 const SCHEMES = ['bolt', 'bolt+s', 'bolt+ssc', 'neo4j', 'neo4j+s', 'neo4j+ssc'] as const;
 
-/** Whether a `--store` value names a Neo4j server rather than a directory. */
-export function isNeo4jUri(store: string | undefined): boolean {
-  return store !== undefined && /^(bolt|neo4j)(\+s|\+ssc)?:\/\//i.test(store);
-}
+export { isNeo4jUri };
 
 /** A Neo4j store target, validated. */
 export const Neo4jTarget = z.object({

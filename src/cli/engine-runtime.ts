@@ -15,6 +15,7 @@ import type { EngineDocuments, EventSink } from '../engine/engine-store.js';
 import { applyToGraph, EventIngest, type IngestCallOptions, type IngestOutcome } from '../engine/event-ingest.js';
 import { IdgraphEngine, type EngineOptions } from '../engine/idgraph-engine.js';
 import { MemoryDocuments } from '../engine/memory-documents.js';
+import { TaskQueue } from '../engine/task-queue.js';
 import { TemporalGraph } from '../graph/temporal-graph.js';
 import type { SourceInput } from '../ingest/formats/read-source.js';
 import type { GraphStats } from '../graph/temporal-graph.js';
@@ -57,6 +58,12 @@ export interface StoreRuntime {
   judge(): Promise<void>;
   /** Events per table, graph counts and time span. */
   stats(): Promise<StoreStats>;
+  /**
+   * Saves what a restart needs to come back quickly, between ingest batches: on the embedded store a
+   * graph snapshot when events arrived since the last one (a long-running server calls this now and
+   * then, so a crash replays few events); nothing on Neo4j, where the graph is the server's.
+   */
+  snapshot(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -122,9 +129,17 @@ export async function openEngineRuntime(input: {
   }
   const engine = new IdgraphEngine(input.catalog, graph, docs, input.engine ?? {});
   await engine.start();
-  const ingest = new EventIngest(docs, applyToGraph(graph, engine));
+  // One queue for ingests and snapshots: a snapshot never falls between a batch's commit and its apply.
+  const queue = new TaskQueue();
+  const ingest = new EventIngest(docs, applyToGraph(graph, engine), { queue });
   // Bulk loads commit bigger batches: each commit flushes the store's log, and nothing waits on a batch.
-  const bulk = new EventIngest(docs, applyToGraph(graph), { batchSize: BULK_BATCH });
+  const bulk = new EventIngest(docs, applyToGraph(graph), { batchSize: BULK_BATCH, queue });
+  /** Writes a snapshot when events were stored since the one on disk (run through the queue). */
+  const saveGraph = (): void => {
+    if (!store || store.lastSeq === snapshotSeq) return;
+    writeGraphSnapshot(snapshotPath, graph, { storeId: store.storeId, seq: store.lastSeq });
+    snapshotSeq = store.lastSeq;
+  };
   return {
     engine,
     graph,
@@ -138,16 +153,15 @@ export async function openEngineRuntime(input: {
     ingestBulk: (source, opts) => bulk.ingest(source, opts),
     judge: () => engine.start(),
     stats: async () => ({ events: (await store?.eventStats()) ?? [], graph: graph.stats(), span: graph.timeSpan() }),
+    snapshot: () => queue.run(saveGraph),
     close: async () => {
-      await ingest.idle();
-      await bulk.idle();
-      if (store && store.lastSeq !== snapshotSeq) {
+      await queue.run(() => {
         try {
-          writeGraphSnapshot(snapshotPath, graph, { storeId: store.storeId, seq: store.lastSeq });
+          saveGraph();
         } catch {
           // Only a cache: without it (or with the last one) the next open replays more events, nothing is lost.
         }
-      }
+      });
       await store?.close();
     },
   };

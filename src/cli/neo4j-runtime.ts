@@ -114,6 +114,8 @@ export async function openNeo4jRuntime(input: {
         const span = events.length ? { first: Math.min(...events.map((e) => e.first)), last: Math.max(...events.map((e) => e.last)) } : null;
         return { events, graph: await store.graphStats(), span };
       },
+      // The graph is the server's, and every batch is in it once committed: nothing to save for a restart.
+      snapshot: async () => {},
       close: () => store.close(),
     };
   } catch (err) {

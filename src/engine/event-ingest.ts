@@ -8,7 +8,8 @@
  * gives the new occurrences to the engine's streaming hook; the Neo4j store
  * has already written them to its graph in the same transaction. Bad records are counted and
  * the first ones kept with file, line, field and message; reading carries on.
- * One ingest runs at a time, so batches reach the engine in order.
+ * One ingest runs at a time (a TaskQueue, which the runtime shares with graph
+ * snapshots), so batches reach the engine in order.
  */
 import type { TemporalGraph } from '../graph/temporal-graph.js';
 import type { NewOccurrence } from '../detect/streaming.js';
@@ -17,6 +18,7 @@ import { prepareRecord } from '../ingest/prepare.js';
 import type { PreparedEvent, Reject } from '../ingest/prepared-event.js';
 import type { IdgraphEngine } from './idgraph-engine.js';
 import type { EventSink } from './engine-store.js';
+import { TaskQueue } from './task-queue.js';
 
 /** Per-table outcome of an ingest. */
 export interface TableCounts {
@@ -38,6 +40,8 @@ export interface EventIngestOptions {
   readonly batchSize?: number;
   /** Rejects kept in the outcome (all are counted). Default 100. */
   readonly maxRejects?: number;
+  /** The queue ingests wait their turn in (shared with other ingests and snapshots of the same graph). Default: one of its own. */
+  readonly queue?: TaskQueue;
 }
 
 export const UNKNOWN_TABLE_BUCKET = '(unknown)';
@@ -77,7 +81,7 @@ export function applyToGraph(graph: TemporalGraph, engine?: IdgraphEngine): Stor
 }
 
 export class EventIngest {
-  private lock: Promise<unknown> = Promise.resolve();
+  private readonly queue: TaskQueue;
   private readonly batchSize: number;
   private readonly maxRejects: number;
 
@@ -88,18 +92,12 @@ export class EventIngest {
   ) {
     this.batchSize = opts.batchSize ?? 1000;
     this.maxRejects = opts.maxRejects ?? 100;
-  }
-
-  /** Resolves once every ingest started so far has finished (stored and handed to the engine). */
-  async idle(): Promise<void> {
-    await this.lock;
+    this.queue = opts.queue ?? new TaskQueue();
   }
 
   /** Ingests one source; `table` names the table of records without a Type column. */
   ingest(source: SourceInput, opts: IngestCallOptions = {}): Promise<IngestOutcome> {
-    const run = this.lock.then(() => this.run(source, opts));
-    this.lock = run.catch(() => undefined);
-    return run;
+    return this.queue.run(() => this.run(source, opts));
   }
 
   private async run(source: SourceInput, opts: IngestCallOptions): Promise<IngestOutcome> {

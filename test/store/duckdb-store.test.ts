@@ -155,6 +155,36 @@ describe('DuckDB store', () => {
     expect(await reopen()).toEqual({ restart: { fromSnapshot: false, replayed: 2000, snapshotUnused: 'made from another store' }, graph: full });
   });
 
+  it('snapshot() saves the graph between ingests, after any ingest queued before it, so a crash replays only what came later', async () => {
+    const storeDir = tmp();
+    const data = tmp();
+    const lines = readFileSync(ndjson(1500, data), 'utf8').trim().split('\n');
+    const part = (name: string, from: number, to: number): string => {
+      mkdirSync(join(data, name), { recursive: true });
+      writeFileSync(join(data, name, 'SigninLogs.ndjson'), lines.slice(from, to).join('\n') + '\n');
+      return join(data, name, 'SigninLogs.ndjson');
+    };
+    const [a, b, c] = [part('a', 0, 600), part('b', 600, 1000), part('c', 1000, 1500)];
+    const snapshot = join(storeDir, GRAPH_SNAPSHOT_FILE);
+    const rt = await openEngineRuntime({ storeDir, catalog });
+    await rt.ingest({ path: a }, {});
+    await rt.snapshot();
+    copyFileSync(snapshot, join(data, 'after-a'));
+    // Asked while an ingest runs: it waits for that ingest, and holds its whole batch.
+    await Promise.all([rt.ingest({ path: b }, {}), rt.snapshot()]);
+    copyFileSync(snapshot, join(data, 'after-b'));
+    await rt.ingest({ path: c }, {});
+    const full = dump(rt.graph);
+    await rt.close();
+    for (const [saved, replayed] of [['after-a', 900], ['after-b', 500]] as const) {
+      copyFileSync(join(data, saved), snapshot);
+      const again = await openEngineRuntime({ storeDir, catalog });
+      expect(again.restart).toEqual({ fromSnapshot: true, replayed });
+      expect(dump(again.graph)).toEqual(full);
+      await again.close();
+    }
+  });
+
   it('rebuilds from raw records the graph that every format and table gave at ingest, and restores it from the snapshot', async () => {
     const storeDir = tmp();
     const samples = '/work/shared/samples';

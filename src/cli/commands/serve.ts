@@ -4,7 +4,8 @@
  * 127.0.0.1 unless told otherwise; `--port 0` picks a free port; the URL is
  * printed once listening. Webhooks from IDGRAPH_WEBHOOKS or
  * `<store>/webhooks.json`. SIGINT/SIGTERM close the server, flush webhooks
- * and close the store.
+ * and close the store. On the embedded store the graph is snapshotted every
+ * `--snapshot-minutes` while events arrive, and on shutdown.
  */
 import type { Command } from 'commander';
 import { createApp } from '../../../api/app.js';
@@ -25,6 +26,8 @@ export interface ServeOptions extends StoreOptions {
   host?: string;
   /** Hunts over more days than this run as jobs. Default 31. */
   jobDays?: number;
+  /** Minutes between graph snapshots while events arrive (a crash then replays at most that much). Default 10; 0: only on shutdown. */
+  snapshotMinutes?: number;
   env?: NodeJS.ProcessEnv;
   out?: (text: string) => void;
 }
@@ -93,12 +96,21 @@ export async function startServe(opts: ServeOptions = {}): Promise<RunningServe>
         `  (--scope ingest to post events, --scope admin for everything)\n`,
     );
   }
+  const every = opts.snapshotMinutes ?? 10;
+  const snapshots =
+    every > 0
+      ? setInterval(() => {
+          runtime.snapshot().catch((err: Error) => logger.warn('graph snapshot failed; the next restart replays more events', { error: err.message }));
+        }, every * 60_000)
+      : undefined;
+  snapshots?.unref();
   let closing: Promise<void> | undefined;
   return {
     url: server.url,
     engine: runtime.engine,
     close: () =>
       (closing ??= (async () => {
+        clearInterval(snapshots);
         await server.close();
         await notifier.close();
         await runtime.close();
@@ -114,8 +126,9 @@ export function register(program: Command): void {
       .description('serve the REST API (/v1, /docs, /openapi.json, /metrics) on the store')
       .option('--port <n>', 'port to listen on (0: any free port)', (v) => parsePort(v), 8080)
       .option('--host <host>', 'interface to bind (default loopback only)', '127.0.0.1')
-      .option('--job-days <n>', 'hunts over more days than this run as background jobs', (v) => Number(v), 31),
-  ).action(async (opts: ServeOptions & { port: number; host: string; jobDays: number }) => {
+      .option('--job-days <n>', 'hunts over more days than this run as background jobs', (v) => Number(v), 31)
+      .option('--snapshot-minutes <n>', 'minutes between graph snapshots while events arrive, so a crash replays little (0: only on shutdown)', (v) => parseMinutes(v), 10),
+  ).action(async (opts: ServeOptions & { port: number; host: string; jobDays: number; snapshotMinutes: number }) => {
     const running = await startServe(opts);
     const stop = (signal: string) => {
       process.stderr.write(`idgraph: ${signal}, shutting down\n`);
@@ -135,5 +148,11 @@ export function register(program: Command): void {
 function parsePort(v: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new IdgraphError('BAD_INPUT', `--port: expected 0..65535, got ${v}`);
+  return n;
+}
+
+function parseMinutes(v: string): number {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || n < 0 || n > 10_080) throw new IdgraphError('BAD_INPUT', `--snapshot-minutes: expected 0..10080 minutes, got ${v}`);
   return n;
 }

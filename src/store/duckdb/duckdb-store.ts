@@ -11,6 +11,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { EngineDocuments, EventSink, RawEvent } from '../../engine/engine-store.js';
+import { TaskQueue } from '../../engine/task-queue.js';
 import { IdgraphError } from '../../errors.js';
 import { rawJson, type PreparedEvent } from '../../ingest/prepared-event.js';
 
@@ -41,7 +42,7 @@ export class DuckDbStore implements EngineDocuments, EventSink {
   private seq = 0;
   private id: string = randomUUID();
   /** Serialises writes: one transaction at a time on the single connection. */
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly writes = new TaskQueue();
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -81,9 +82,7 @@ export class DuckDbStore implements EngineDocuments, EventSink {
   }
 
   private serial<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(work);
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.writes.run(work);
   }
 
   /** Whether an event id is stored. */
@@ -228,7 +227,7 @@ export class DuckDbStore implements EngineDocuments, EventSink {
 
   /** Waits for pending writes, checkpoints and closes. */
   async close(): Promise<void> {
-    await this.queue.catch(() => undefined);
+    await this.writes.run(() => undefined);
     await this.conn.run('CHECKPOINT').catch(() => undefined);
     this.conn.closeSync();
     this.instance.closeSync();

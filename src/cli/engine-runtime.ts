@@ -115,7 +115,7 @@ export async function openEngineRuntime(input: {
     }
     let replayed = 0;
     for await (const e of store.scanEvents({ afterSeq: after })) {
-      const facts = storedEventFacts({ ...e, raw: JSON.parse(e.raw) as unknown });
+      const facts = storedEventFacts({ ...e, raw: parseRaw(e.raw) });
       if (!facts) continue;
       replayed++;
       try {
@@ -165,4 +165,13 @@ export async function openEngineRuntime(input: {
       await store?.close();
     },
   };
+}
+
+/** A stored raw record's JSON, or undefined when the text is not JSON (that event then adds nothing to the graph). */
+function parseRaw(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }

@@ -26,6 +26,7 @@ type Stats = {
   span: { first: string; last: string } | null;
   events: { table: string; events: number; first: number | string; last: number | string }[];
   graph: { nodes: Record<string, number>; edges: Record<string, number>; occurrences: Record<string, number>; totalNodes: number; totalEdges: number };
+  restart?: { fromSnapshot: boolean; replayed: number; snapshotUnused?: string };
 };
 
 /** The records of each generated table, parsed. */
@@ -179,7 +180,12 @@ describe('idgraph stats', () => {
     expect(r.stdout).toContain(`time span ${stats.span!.first} .. ${stats.span!.last}`);
     for (const e of stats.events) expect(r.stdout).toMatch(new RegExp(`^  ${e.table}\\s+${e.events}$`, 'm'));
     expect(r.stdout).toMatch(new RegExp(`^  User\\s+30$`, 'm'));
+    expect(r.stdout).toContain('graph restored from its snapshot, 0 later events replayed');
   }, 60_000);
+
+  it('says how the graph came back: from the snapshot the ingest wrote when it closed the store', () => {
+    expect(stats.restart).toEqual({ fromSnapshot: true, replayed: 0 });
+  });
 });
 
 describe('idgraph entity', () => {

@@ -1,6 +1,6 @@
 /** `idgraph stats`: node and edge counts per kind, occurrences, stored events per table and the time span. */
 import type { Command } from 'commander';
-import type { StoreStats } from '../engine-runtime.js';
+import type { EngineRuntime, StoreStats } from '../engine-runtime.js';
 import { openFromOptions, withStoreOptions, type StoreOptions } from '../store-options.js';
 
 type GraphCounts = StoreStats['graph'];
@@ -17,6 +17,8 @@ async function collectStats(opts: StoreOptions): Promise<{ out: Record<string, u
         span: span ? { first: iso(span.first), last: iso(span.last) } : null,
         events,
         graph: g,
+        // How the embedded graph came back (a snapshot plus later events, or a rebuild): what a slow start costs.
+        ...('restart' in runtime ? { restart: runtime.restart } : {}),
         detections: runtime.engine.detections().length,
         chains: runtime.engine.listChains().length,
       },
@@ -48,6 +50,8 @@ export function register(program: Command): void {
         for (const [kind, n] of Object.entries(g.edges)) lines.push(`  ${kind.padEnd(34)} ${num(n)}  ${String(g.occurrences[kind as keyof typeof g.occurrences] ?? 0).padStart(11)}`);
         lines.push(`  ${'total'.padEnd(34)} ${num(g.totalEdges)}  ${String(g.totalOccurrences).padStart(11)}`);
         lines.push('', `${g.totalNodes} nodes (${g.aliases} alias keys resolved to them)`);
+        const r = out['restart'] as EngineRuntime['restart'] | undefined;
+        if (r) lines.push(r.fromSnapshot ? `graph restored from its snapshot, ${r.replayed} later events replayed` : `graph rebuilt from ${r.replayed} stored events (${r.snapshotUnused})`);
         lines.push('', `${out.detections} detections, ${out.chains} chains`);
         process.stdout.write(`${lines.join('\n')}\n`);
       }

@@ -77,14 +77,20 @@ export function writeGraphSnapshot(path: string, graph: TemporalGraph, mark: Sna
   const file: SnapshotFile = { magic: MAGIC, format: FORMAT, fingerprint: codeFingerprint(), storeId: mark.storeId, seq: mark.seq, sha256, graph: body };
   const bytes = serialize(file);
   const tmp = `${path}.tmp`;
-  const fd = openSync(tmp, 'w');
   try {
-    for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    const fd = openSync(tmp, 'w');
+    try {
+      for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  } catch (err) {
+    // A full disk must not leave a partial file behind; the snapshot before it stays as it was.
+    rmSync(tmp, { force: true });
+    throw err;
   }
-  renameSync(tmp, path);
 }
 
 /** A restored graph and the sequence number it holds events up to, or why the file was not used. */

@@ -211,7 +211,8 @@ export class OccurrenceColumns {
   /**
    * Appends an occurrence after every one held, its properties by position (null where none): a snapshot
    * restores an edge's occurrences, already in (time, event id) order, without a property object each.
-   * Its strings are kept as given: a deserialised snapshot's are flat copies of their own (no ownString).
+   * Its strings are kept as given: a deserialised snapshot's are flat copies of their own (no ownString),
+   * and raw values are not swapped for an interned copy.
    */
   appendValues(t: number, eventId: string, values: readonly Scalar[]): void {
     const i = this.n;
@@ -223,7 +224,7 @@ export class OccurrenceColumns {
     for (let p = 0; p < values.length; p++) {
       const v = values[p];
       if (v === null || v === undefined) continue;
-      if (this.layout.raw[p]) this.setRaw(i, p, (typeof v === 'string' && this.layout.values.interned(v)) || v);
+      if (this.layout.raw[p]) this.setRaw(i, p, v);
       else {
         ROW_PROPS[k] = p;
         ROW_CODES[k++] = this.layout.encode(p, v);
@@ -261,6 +262,11 @@ export class OccurrenceColumns {
   /** Shrink capacity to the current size (after a bulk load or retention). */
   trim(): void {
     if (this.cap !== this.n) this.resize(this.n);
+  }
+
+  /** Makes room for `n` occurrences in all, so that many appends (a snapshot's) copy nothing on the way. */
+  reserve(n: number): void {
+    if (n > this.cap) this.resize(n);
   }
 
   /** Mark every interned code these columns use (for value table compaction). */

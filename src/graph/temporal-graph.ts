@@ -478,14 +478,19 @@ export class TemporalGraph implements TemporalGraphView {
       const width = g.layouts[kind].names.length;
       if (es.width !== width) throw new IdgraphError('BAD_INPUT', `graph snapshot: ${kind} occurrences have ${es.width} properties, this schema ${width}`);
       const row = new Array<Scalar>(width).fill(null);
-      const logged: { edge: TemporalEdge; i: number }[] = [];
+      const total = es.times.length;
+      // Per occurrence, its edge and its index there (occurrences are appended in snapshot order).
+      const edgeOf = new Array<TemporalEdge>(total);
+      const indexOf = new Int32Array(total);
       let o = 0;
       for (let k = 0; k < es.size.length; k++) {
         const edge = g.ensureEdge(kind, states[es.from[k]!]!, states[es.to[k]!]!);
+        edge.reserve(edge.size + es.size[k]!);
         for (let i = 0; i < es.size[k]!; i++, o++) {
           for (let p = 0; p < width; p++) row[p] = snap.values[es.codes[o * width + p]!]!;
+          edgeOf[o] = edge;
+          indexOf[o] = edge.size;
           edge.appendValues(es.times[o]!, es.ids[o]!, row);
-          logged.push({ edge, i: edge.size - 1 });
           if (es.times[o]! < g.first) g.first = es.times[o]!;
           if (es.times[o]! > g.last) g.last = es.times[o]!;
         }
@@ -493,8 +498,11 @@ export class TemporalGraph implements TemporalGraphView {
       }
       g.occCount[kind] = o;
       // The kind's log in its own order, (time, event id), so every add is an append.
-      logged.sort((a, b) => a.edge.time(a.i) - b.edge.time(b.i) || (a.edge.eventId(a.i) < b.edge.eventId(b.i) ? -1 : a.edge.eventId(a.i) > b.edge.eventId(b.i) ? 1 : 0));
-      for (const { edge, i } of logged) g.logs[kind].add(edge, i);
+      const order = new Int32Array(total);
+      for (let j = 0; j < total; j++) order[j] = j;
+      const { times, ids } = es;
+      order.sort((a, b) => times[a]! - times[b]! || (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0));
+      for (let j = 0; j < total; j++) g.logs[kind].add(edgeOf[order[j]!]!, indexOf[order[j]!]!);
     }
     return g;
   }

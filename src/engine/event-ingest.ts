@@ -69,7 +69,9 @@ export function applyToGraph(graph: TemporalGraph, engine?: IdgraphEngine): Stor
     const occurrences: NewOccurrence[] = [];
     for (const e of fresh) {
       try {
-        for (const o of graph.apply(e.facts)) occurrences.push({ kind: o.kind, from: o.from, to: o.to, time: o.time, eventId: o.eventId });
+        const added = graph.apply(e.facts);
+        // A bulk load (no engine) judges the store once at the end: nothing to hand on per occurrence.
+        if (engine) for (const o of added) occurrences.push({ kind: o.kind, from: o.from, to: o.to, time: o.time, eventId: o.eventId });
       } catch (err) {
         // Facts the graph refuses cost this record only (it stays stored as raw evidence).
         refused.push({ event: e, message: (err as Error).message });

@@ -87,6 +87,8 @@ export async function openEngineRuntime(input: {
   memory?: boolean;
   /** Drop events older than this many days (store and graph). */
   retentionDays?: number;
+  /** Told before stored events are replayed into the graph (how many, and whether on top of its snapshot), so a long start can say why. */
+  onReplay?: (r: { readonly events: number; readonly fromSnapshot: boolean; readonly snapshotUnused?: string }) => void;
 }): Promise<EngineRuntime> {
   let graph = new TemporalGraph();
   let docs: EngineDocuments & EventSink;
@@ -113,6 +115,8 @@ export async function openEngineRuntime(input: {
       graph = read.graph;
       after = snapshotSeq = read.seq;
     }
+    const pending = await store.countAfter(after);
+    if (pending > 0) input.onReplay?.('graph' in read ? { events: pending, fromSnapshot: true } : { events: pending, fromSnapshot: false, snapshotUnused: read.unused });
     let replayed = 0;
     for await (const e of store.scanEvents({ afterSeq: after })) {
       const facts = storedEventFacts({ ...e, raw: parseRaw(e.raw) });

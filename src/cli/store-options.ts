@@ -61,9 +61,22 @@ export async function openFromOptions(opts: StoreOptions, extra: { memory?: bool
   const retentionDays = positive('--retention-days', opts.retentionDays ?? process.env['IDGRAPH_RETENTION_DAYS']);
   return openEngineRuntime({
     storeDir: resolveStoreDir(opts.store),
+    onReplay: sayLongReplay,
     catalog: catalogFromOptions(opts),
     ...(extra.memory ? { memory: true } : {}),
     ...(retentionDays === undefined ? {} : { retentionDays }),
     engine,
   });
+}
+
+/** Replays of this many stored events and more take seconds: the command says why it is slow to start. */
+const LONG_REPLAY = 50_000;
+
+function sayLongReplay(r: { events: number; fromSnapshot: boolean; snapshotUnused?: string }): void {
+  if (r.events < LONG_REPLAY) return;
+  process.stderr.write(
+    r.fromSnapshot
+      ? `idgraph: replaying ${r.events} events stored after the graph snapshot (the last run did not close the store)\n`
+      : `idgraph: rebuilding the graph from ${r.events} stored events (${r.snapshotUnused}); later starts restore it from its snapshot\n`,
+  );
 }

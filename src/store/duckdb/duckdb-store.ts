@@ -166,6 +166,12 @@ export class DuckDbStore implements EngineDocuments, EventSink {
     }
   }
 
+  /** How many events have a sequence number above `seq` (what scanEvents({ afterSeq: seq }) reads). */
+  async countAfter(seq: number): Promise<number> {
+    const rows = await this.conn.runAndReadAll('SELECT count(*) FROM events WHERE seq > $after', { after: BigInt(Math.trunc(seq)) });
+    return Number(rows.getRows()[0]![0]);
+  }
+
   /** How many events are older than t (what dropBefore(t) would delete). */
   async countBefore(t: number): Promise<number> {
     const rows = await this.conn.runAndReadAll('SELECT count(*) FROM events WHERE time < $t', { t: BigInt(Math.trunc(t)) });

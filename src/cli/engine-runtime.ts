@@ -67,6 +67,12 @@ export interface StoreRuntime {
   close(): Promise<void>;
 }
 
+/** Where an opened graph came from: its snapshot, or not (and why the snapshot was not used). */
+export type GraphSource = { readonly fromSnapshot: true } | { readonly fromSnapshot: false; readonly snapshotUnused: string };
+
+/** Said before stored events are replayed into the graph: how many, and on top of what. */
+export type ReplayNotice = GraphSource & { readonly events: number };
+
 /** The embedded runtime: the in-memory graph and the DuckDB store beside the engine. */
 export interface EngineRuntime extends StoreRuntime {
   readonly graph: TemporalGraph;
@@ -76,7 +82,7 @@ export interface EngineRuntime extends StoreRuntime {
    * How the graph came back when opening: from the store's snapshot (and how many events stored after it
    * were replayed), or rebuilt from every stored event, with why the snapshot was not used.
    */
-  readonly restart: { readonly fromSnapshot: boolean; readonly replayed: number; readonly snapshotUnused?: string };
+  readonly restart: GraphSource & { readonly replayed: number };
 }
 
 /** Opens the engine for a store directory and starts it (graph rebuilt, streaming state primed, chains restored). */
@@ -88,13 +94,13 @@ export async function openEngineRuntime(input: {
   /** Drop events older than this many days (store and graph). */
   retentionDays?: number;
   /** Told before stored events are replayed into the graph (how many, and whether on top of its snapshot), so a long start can say why. */
-  onReplay?: (r: { readonly events: number; readonly fromSnapshot: boolean; readonly snapshotUnused?: string }) => void;
+  onReplay?: (r: ReplayNotice) => void;
 }): Promise<EngineRuntime> {
   let graph = new TemporalGraph();
   let docs: EngineDocuments & EventSink;
   let store: DuckDbStore | undefined;
   let dropped = 0;
-  let restart: EngineRuntime['restart'] = { fromSnapshot: false, replayed: 0 };
+  let restart: EngineRuntime['restart'] = { fromSnapshot: false, snapshotUnused: 'no store (in memory)', replayed: 0 };
   const snapshotPath = join(input.storeDir, GRAPH_SNAPSHOT_FILE);
   /** The sequence number the snapshot file on disk holds events up to, when it matches the graph (close writes a new one otherwise). */
   let snapshotSeq = -1;
@@ -111,12 +117,14 @@ export async function openEngineRuntime(input: {
     }
     const read = readGraphSnapshot(snapshotPath, store);
     let after = 0;
+    let source: GraphSource;
     if ('graph' in read) {
       graph = read.graph;
       after = snapshotSeq = read.seq;
-    }
+      source = { fromSnapshot: true };
+    } else source = { fromSnapshot: false, snapshotUnused: read.unused };
     const pending = await store.countAfter(after);
-    if (pending > 0) input.onReplay?.('graph' in read ? { events: pending, fromSnapshot: true } : { events: pending, fromSnapshot: false, snapshotUnused: read.unused });
+    if (pending > 0) input.onReplay?.({ ...source, events: pending });
     let replayed = 0;
     for await (const e of store.scanEvents({ afterSeq: after })) {
       const facts = storedEventFacts({ ...e, raw: parseRaw(e.raw) });
@@ -128,7 +136,7 @@ export async function openEngineRuntime(input: {
         // Facts the graph refused at ingest stay refused; the raw event is still kept as evidence.
       }
     }
-    restart = 'graph' in read ? { fromSnapshot: true, replayed } : { fromSnapshot: false, replayed, snapshotUnused: read.unused };
+    restart = { ...source, replayed };
     docs = store;
   }
   const engine = new IdgraphEngine(input.catalog, graph, docs, input.engine ?? {});

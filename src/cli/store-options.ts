@@ -4,7 +4,7 @@ import { IdgraphError } from '../errors.js';
 import { isNeo4jUri } from '../store/neo4j/neo4j-uri.js';
 import { resolveStoreDir } from '../store/store-location.js';
 import { catalogFromOptions, withDetectorDirs } from './detector-catalog-option.js';
-import { openEngineRuntime, type StoreRuntime } from './engine-runtime.js';
+import { openEngineRuntime, type ReplayNotice, type StoreRuntime } from './engine-runtime.js';
 
 export interface StoreOptions {
   store?: string;
@@ -72,7 +72,7 @@ export async function openFromOptions(opts: StoreOptions, extra: { memory?: bool
 /** Replays of this many stored events and more take seconds: the command says why it is slow to start. */
 const LONG_REPLAY = 50_000;
 
-function sayLongReplay(r: { events: number; fromSnapshot: boolean; snapshotUnused?: string }): void {
+function sayLongReplay(r: ReplayNotice): void {
   if (r.events < LONG_REPLAY) return;
   process.stderr.write(
     r.fromSnapshot

@@ -21,7 +21,7 @@ import { anchorTimesWithCount, thresholdCount, type AnchorWindow, type TimeInter
 import { timeOffset } from './time-offset.js';
 import { windowReach } from './judge-window.js';
 import { isEmpty, toText } from './expr/kql.js';
-import { RowCodes, RowIndex } from './row-codes.js';
+import { RowCodes, RowIndex, sameCodes } from './row-codes.js';
 
 /** Largest share of a kind's occurrences in range a log scan may return and still be read instead of the edges. */
 const SELECTIVE = 0.25;
@@ -1413,9 +1413,8 @@ export class PreparedPattern {
     const f = this.occurrenceFrame(pc, edge, index, params);
     // Keys compared by their values' numbers, as the batch collapse compares them.
     const codes = new RowCodes();
+    const key = collapseCodes(pc, f, codes, []);
     const probe: number[] = [];
-    const sameKey = new RowIndex<true>();
-    sameKey.add(collapseCodes(pc, f, codes, probe), true);
     const t = edge.time(index);
     const id = edge.eventId(index);
     const out = edge.from.kind === node.kind && edge.from.key === node.key;
@@ -1430,7 +1429,7 @@ export class PreparedPattern {
       for (let i = 0; i < stop; i++) {
         if (e.time(i) === t && e.eventId(i) >= id) break;
         f.idx[pc.slot] = i;
-        if (passesAll(pc.local, f) && sameKey.get(collapseCodes(pc, f, codes, probe))) return true;
+        if (passesAll(pc.local, f) && sameCodes(collapseCodes(pc, f, codes, probe), key)) return true;
       }
     }
     return false;

@@ -86,7 +86,8 @@ function hashCodes(codes: readonly number[]): number {
   return h & 0x3fffffff;
 }
 
-function sameCodes(a: readonly number[], b: readonly number[]): boolean {
+/** Whether two rows of value numbers are the same row. */
+export function sameCodes(a: readonly number[], b: readonly number[]): boolean {
   if (a.length !== b.length) return false;
   for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
   return true;

@@ -152,6 +152,11 @@ describe('DuckDB store', () => {
     const damaged = await reopen();
     expect(damaged.graph).toEqual(full);
     expect(damaged.restart).toMatchObject({ fromSnapshot: false, replayed: 2000, snapshotUnused: expect.stringMatching(/damaged|unreadable/) });
+    // Not a snapshot at all (a truncated or foreign file): not used either.
+    writeFileSync(snapshot, 'not a snapshot');
+    const foreign = await reopen();
+    expect(foreign.graph).toEqual(full);
+    expect(foreign.restart).toMatchObject({ fromSnapshot: false, replayed: 2000, snapshotUnused: expect.stringMatching(/unreadable|not a snapshot/) });
     // Another store's snapshot, even one of the same events, is not this store's.
     const otherDir = tmp();
     const other = await openEngineRuntime({ storeDir: otherDir, catalog });

@@ -181,13 +181,11 @@ export class DuckDbStore implements EngineDocuments, EventSink {
   /** Deletes events older than t (retention); returns how many. */
   dropBefore(t: number): Promise<number> {
     return this.serial(async () => {
-      const doomed = await this.conn.runAndReadAll('SELECT event_id FROM events WHERE time < $t', { t: BigInt(Math.trunc(t)) });
-      const ids = doomed.getRows().map(([id]) => String(id));
-      if (ids.length === 0) return 0;
-      await this.conn.run('DELETE FROM events WHERE time < $t', { t: BigInt(Math.trunc(t)) });
-      for (const id of ids) this.known?.delete(id);
-      this.count -= ids.length;
-      return ids.length;
+      const dropped = (await this.conn.run('DELETE FROM events WHERE time < $t', { t: BigInt(Math.trunc(t)) })).rowsChanged;
+      // The ids, when they were read, are read again at the next append rather than fetched here to delete.
+      if (dropped > 0) this.known = null;
+      this.count -= dropped;
+      return dropped;
     });
   }
 

@@ -5,10 +5,11 @@
  * build of the code that makes facts, a damaged or foreign file) and it is not used; the graph is then
  * rebuilt from the events themselves, which stay the only truth.
  *
- * Format: one structured-clone (v8.serialize) value, { magic, format, fingerprint, storeId, seq, sha256,
- * graph }, where graph is the serialised GraphSnapshot and sha256 its hash (a damaged file is refused, not
- * half restored). It is written to a temporary file, flushed and renamed over the old one, so a crash
- * leaves the old file or the new one, never half of one.
+ * Format: a 4-byte little-endian header length, the header (v8.serialize of { magic, format, fingerprint,
+ * storeId, seq, sha256 }), then the GraphSnapshot (v8.serialize), whose sha256 the header holds (a damaged
+ * file is refused, not half restored). The graph's bytes are written and read in place, never copied into
+ * another value. The file is written to a temporary file, flushed and renamed over the old one, so a
+ * crash leaves the old file or the new one, never half of one.
  */
 import { createHash } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
@@ -23,7 +24,7 @@ export const GRAPH_SNAPSHOT_FILE = 'graph.snapshot';
 
 const MAGIC = 'idgraph graph snapshot';
 /** Bumped when the file's layout changes. */
-const FORMAT = 1;
+const FORMAT = 2;
 
 /** What a snapshot must match to be used: the store it was made from, and the events it holds. */
 export interface SnapshotWatermark {
@@ -33,14 +34,12 @@ export interface SnapshotWatermark {
   readonly seq: number;
 }
 
-interface SnapshotFile extends SnapshotWatermark {
+interface SnapshotHeader extends SnapshotWatermark {
   readonly magic: string;
   readonly format: number;
   readonly fingerprint: string;
-  /** sha256 of `graph`, hex. */
+  /** sha256 of the serialised graph after the header, hex. */
   readonly sha256: string;
-  /** The GraphSnapshot, serialised on its own so its hash is checked before it is read. */
-  readonly graph: Uint8Array;
 }
 
 let fingerprintCache: string | undefined;
@@ -74,13 +73,14 @@ function listFiles(dir: string): string[] {
 export function writeGraphSnapshot(path: string, graph: TemporalGraph, mark: SnapshotWatermark): void {
   const body = serialize(graph.toSnapshot());
   const sha256 = createHash('sha256').update(body).digest('hex');
-  const file: SnapshotFile = { magic: MAGIC, format: FORMAT, fingerprint: codeFingerprint(), storeId: mark.storeId, seq: mark.seq, sha256, graph: body };
-  const bytes = serialize(file);
+  const header = serialize({ magic: MAGIC, format: FORMAT, fingerprint: codeFingerprint(), storeId: mark.storeId, seq: mark.seq, sha256 } satisfies SnapshotHeader);
+  const length = Buffer.alloc(4);
+  length.writeUInt32LE(header.length);
   const tmp = `${path}.tmp`;
   try {
     const fd = openSync(tmp, 'w');
     try {
-      for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off);
+      for (const bytes of [length, header, body]) for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
@@ -107,9 +107,11 @@ export function readGraphSnapshot(path: string, store: { readonly storeId: strin
   } catch {
     return { unused: 'no snapshot' };
   }
-  let file: Partial<SnapshotFile>;
+  const start = 4 + (bytes.length >= 4 ? bytes.readUInt32LE(0) : 0);
+  let file: Partial<SnapshotHeader>;
   try {
-    file = deserialize(bytes) as Partial<SnapshotFile>;
+    if (start <= 4 || start > bytes.length) throw new Error('no header');
+    file = deserialize(bytes.subarray(4, start)) as Partial<SnapshotHeader>;
   } catch (err) {
     return { unused: `unreadable snapshot: ${(err as Error).message}` };
   }
@@ -117,9 +119,10 @@ export function readGraphSnapshot(path: string, store: { readonly storeId: strin
   if (file.fingerprint !== codeFingerprint()) return { unused: 'made by another build' };
   if (file.storeId !== store.storeId) return { unused: 'made from another store' };
   if (typeof file.seq !== 'number' || file.seq > store.lastSeq) return { unused: 'ahead of the store' };
-  if (!(file.graph instanceof Uint8Array) || createHash('sha256').update(file.graph).digest('hex') !== file.sha256) return { unused: 'damaged snapshot' };
+  const body = bytes.subarray(start);
+  if (createHash('sha256').update(body).digest('hex') !== file.sha256) return { unused: 'damaged snapshot' };
   try {
-    return { graph: TemporalGraph.fromSnapshot(deserialize(file.graph) as GraphSnapshot), seq: file.seq };
+    return { graph: TemporalGraph.fromSnapshot(deserialize(body) as GraphSnapshot), seq: file.seq };
   } catch (err) {
     return { unused: `damaged snapshot: ${(err as Error).message}` };
   }

@@ -9,6 +9,7 @@
 import neo4j, { type Driver } from 'neo4j-driver';
 import type { CypherRunner } from '../../detect/cypher/run.js';
 import type { EngineDocuments, EventSink, RawEvent } from '../../engine/engine-store.js';
+import { TaskQueue } from '../../engine/task-queue.js';
 import { IdgraphError } from '../../errors.js';
 import type { EdgeFact, NodeFact, NodeRef } from '../../graph/facts.js';
 import { canonicalKey } from '../../graph/node-keys.js';
@@ -34,7 +35,8 @@ function scalarProps(raw: Record<string, unknown>, skip: readonly string[]): Rec
 export type Neo4jGraphStats = Pick<GraphStats, 'nodes' | 'edges' | 'occurrences' | 'totalNodes' | 'totalEdges' | 'totalOccurrences' | 'aliases'>;
 
 export class Neo4jStore implements EventSink, EngineDocuments, CypherRunner {
-  private queue: Promise<unknown> = Promise.resolve();
+  /** Serialises writes: one transaction at a time, batches in order. */
+  private readonly writes = new TaskQueue();
   /** Events of the last batches whose facts the graph schema refused, with why (kept as raw evidence only). */
   private readonly refused = new WeakMap<PreparedEvent, string>();
 
@@ -68,9 +70,7 @@ export class Neo4jStore implements EventSink, EngineDocuments, CypherRunner {
   }
 
   private serial<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(work);
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.writes.run(work);
   }
 
   /** Stores the batch's new events and their graph facts in one transaction; returns the new ones. */
@@ -277,7 +277,7 @@ export class Neo4jStore implements EventSink, EngineDocuments, CypherRunner {
 
   /** Waits for pending writes and closes the driver. */
   async close(): Promise<void> {
-    await this.queue.catch(() => undefined);
+    await this.writes.run(() => undefined);
     await this.driver.close();
   }
 }

@@ -2,7 +2,7 @@
  * A temporal graph's state as plain data: what TemporalGraph.toSnapshot gives and fromSnapshot restores.
  * Nodes carry their final properties and aliases (entity resolution already done), and each edge kind
  * its edges and their occurrences in (time, event id) order, properties as positions in one list of
- * distinct values. Restoring it costs an append per occurrence, where rebuilding from events costs
+ * values. Restoring it costs an append per occurrence, where rebuilding from events costs
  * validating and resolving each one again. Typed arrays keep it compact for a structured-clone file.
  *
  * Owns: the snapshot's shape. How it is written to disk belongs to the store (graph-snapshot-file.ts).
@@ -33,9 +33,21 @@ export interface SnapshotEdges {
   readonly width: number;
 }
 
+/** The values list a snapshot is writing (TemporalGraph.toSnapshot), and where each value-table code went in it. */
+export interface SnapshotValues {
+  readonly values: Scalar[];
+  /** Per value-table code, its position in values (-1: not written yet; code 0, null, is position 0). */
+  readonly posOf: Int32Array;
+  /** The value table's values by code. */
+  readonly table: readonly Scalar[];
+}
+
 export interface GraphSnapshot {
   readonly nodes: readonly SnapshotNode[];
-  /** Distinct property values; values[0] is null. */
+  /**
+   * Property values by position; values[0] is null. Each interned value the occurrences use once; a value
+   * stored raw (a correlation id) once per run of it on an edge.
+   */
   readonly values: readonly Scalar[];
   readonly edges: Readonly<Record<EdgeKind, SnapshotEdges>>;
 }

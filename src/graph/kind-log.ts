@@ -33,6 +33,23 @@ export interface LoggedEdge {
   codeAt(i: number, p: number): number;
 }
 
+/** A graph snapshot's occurrences of one kind, by row, as a restore hands them to the log (KindLog.appendRows). */
+export interface SnapshotRows {
+  readonly times: Float64Array;
+  readonly ids: readonly string[];
+  /** Per row, its edge's end nodes by number. */
+  readonly froms: Int32Array;
+  readonly tos: Int32Array;
+  /** Per row, `width` positions in values (0: absent). */
+  readonly codes: Int32Array;
+  readonly width: number;
+  readonly values: readonly Scalar[];
+  /** Value-table code per position in values (-1: none known). */
+  readonly remap: Int32Array;
+  /** Per property: stored as values, not codes (the layout's final choice). */
+  readonly raw: readonly boolean[];
+}
+
 /** A run of up to BLOCK consecutive entries. Positions are valid until the log next changes. */
 export class LogBlock implements OccurrenceSource {
   n = 0;
@@ -110,6 +127,45 @@ export class LogBlock implements OccurrenceSource {
       const code = this.raw[p] ? -1 : edge.codeAt(j, p);
       if (code < 0) this.toRaw(p)[i] = edge.propAt(j, p);
       else this.putCode(p, i, code);
+    }
+  }
+
+  /**
+   * Writes `count` of a snapshot's rows, order[j0] on, into slots [at, at + count) (counted in n already):
+   * column by column, each coded column made or widened once for them all. A property the layout stores as
+   * values (or one with a position whose code is unknown) is written as values.
+   */
+  writeRows(at: number, order: Int32Array, j0: number, count: number, rows: SnapshotRows): void {
+    this.version++;
+    const { times, ids, froms, tos, codes, width, values, remap, raw } = rows;
+    for (let k = 0; k < count; k++) {
+      const x = order[j0 + k]!;
+      this.times[at + k] = times[x]!;
+      this.ids[at + k] = ids[x]!;
+      this.froms[at + k] = froms[x]!;
+      this.tos[at + k] = tos[x]!;
+    }
+    for (let p = 0; p < this.codes.length; p++) {
+      let max = 0;
+      let coded = !raw[p] && !this.raw[p];
+      for (let k = 0; coded && k < count; k++) {
+        const c = codes[order[j0 + k]! * width + p]!;
+        const code = c === 0 ? 0 : remap[c]!;
+        if (code < 0) coded = false;
+        else if (code > max) max = code;
+      }
+      if (!coded) {
+        const r = this.toRaw(p);
+        for (let k = 0; k < count; k++) r[at + k] = values[codes[order[j0 + k]! * width + p]!]!;
+        continue;
+      }
+      // All absent: a column not made yet reads as absent, one made already gets zeros.
+      const col = max === 0 ? this.codes[p] : this.fitting(p, max);
+      if (!col) continue;
+      for (let k = 0; k < count; k++) {
+        const c = codes[order[j0 + k]! * width + p]!;
+        col[at + k] = c === 0 ? 0 : remap[c]!;
+      }
     }
   }
 
@@ -260,6 +316,21 @@ export class KindLog {
     let n = 0;
     for (const b of this.blocks) n += b.n;
     return n;
+  }
+
+  /** Appends a snapshot's rows in `order` (a restore's: each sorts after every entry held), block by block, no search. */
+  appendRows(order: Int32Array, rows: SnapshotRows): void {
+    this.version++;
+    for (let j = 0; j < order.length; ) {
+      let blk = this.blocks[this.blocks.length - 1];
+      if (!blk || blk.n === BLOCK) this.blocks.push((blk = new LogBlock(this.values, this.np)));
+      const count = Math.min(BLOCK - blk.n, order.length - j);
+      const at = blk.n;
+      // Counted before writing, as add does (a column turned to values converts the new slots too).
+      blk.n += count;
+      blk.writeRows(at, order, j, count, rows);
+      j += count;
+    }
   }
 
   /** Adds occurrence i of `edge` in (time, event id) order; appends in time order touch the last block only. */

@@ -12,6 +12,7 @@
  * Owns: one edge's occurrences. Knows nothing of nodes or graphology.
  */
 import { edgePropPositions, type EdgeKind, type Scalar } from './schema.js';
+import type { SnapshotValues } from './graph-snapshot.js';
 import type { ValuePredicate } from './value-predicate.js';
 import { ownString, type ValueTable } from './value-table.js';
 
@@ -52,7 +53,13 @@ export class ColumnLayout {
   encode(p: number, v: Scalar): number {
     const before = this.values.size;
     const code = this.values.intern(v);
-    if (this.values.size !== before) this.fresh[p]!++;
+    this.count(p, this.values.size !== before);
+    return code;
+  }
+
+  /** Counts a write of property p toward its intern-or-raw policy (fresh: the value was never seen before). */
+  count(p: number, fresh: boolean): void {
+    if (fresh) this.fresh[p]!++;
     if (++this.writes[p]! === POLICY_WINDOW) {
       if (this.windows[p]!++ > 0 && this.fresh[p]! > POLICY_WINDOW * RAW_RATIO) {
         this.raw[p] = true;
@@ -61,7 +68,6 @@ export class ColumnLayout {
       this.writes[p] = 0;
       this.fresh[p] = 0;
     }
-    return code;
   }
 
   /** The copy of a raw string to keep: the interned instance when there is one, else a compact private copy. */
@@ -142,6 +148,52 @@ export class OccurrenceColumns {
     return w === 0 ? 0 : readCode(b, this.base(c0) + i * w, w);
   }
 
+  /**
+   * Writes every occurrence's times, event ids and property codes from row `row0` on, row-major (`width`
+   * codes a row, by property position): a snapshot's copy, read column by column from the code buffer
+   * instead of value by value. Codes are positions in out.values: an interned value gets one on first use
+   * (so values no occurrence uses any more are left out), a value stored raw one per run of it.
+   */
+  exportRows(times: Float64Array, ids: string[], codes: Int32Array, row0: number, width: number, out: SnapshotValues): void {
+    const n = this.n;
+    for (let i = 0; i < n; i++) {
+      times[row0 + i] = this.times[i] as number;
+      ids[row0 + i] = this.ids[i] as string;
+    }
+    const { values, posOf, table } = out;
+    const b = this.codes;
+    for (let p = 0; p < width; p++) {
+      const r = this.raw?.[p];
+      if (r) {
+        let last: Scalar | undefined;
+        let at = 0;
+        for (let i = 0; i < n; i++) {
+          const v = r[i];
+          if (v === undefined || v === null) continue;
+          // A value repeated by the edge's next occurrence (a sign-in's steps share their correlation id) gets the same position.
+          if (v !== last) {
+            last = v;
+            at = values.push(v) - 1;
+          }
+          codes[(row0 + i) * width + p] = at;
+        }
+        continue;
+      }
+      if (!b) continue;
+      const c0 = b[p] as number;
+      const w = (b[p + 1] as number) - c0;
+      // A column never written holds nulls: the rows' codes are 0 already.
+      if (w === 0) continue;
+      const base = this.base(c0);
+      for (let i = 0; i < n; i++) {
+        const c = readCode(b, base + i * w, w);
+        let at = posOf[c] as number;
+        if (at < 0) posOf[c] = at = values.push(table[c] ?? null) - 1;
+        codes[(row0 + i) * width + p] = at;
+      }
+    }
+  }
+
   /** Index of the first occurrence with time >= t (size when none). */
   lowerBound(t: number): number {
     let lo = 0;
@@ -209,26 +261,32 @@ export class OccurrenceColumns {
   }
 
   /**
-   * Appends an occurrence after every one held, its properties by position (null where none): a snapshot
-   * restores an edge's occurrences, already in (time, event id) order, without a property object each.
-   * Its strings are kept as given: a deserialised snapshot's are flat copies of their own (no ownString),
-   * and raw values are not swapped for an interned copy.
+   * Appends an occurrence after every one held, from a snapshot's row: property p's value is
+   * values[codes[off + p]] (0: none). `remap` (per position in values, -1 until known) keeps the value
+   * table's code of each position, so a value repeated over many occurrences is interned once. Strings
+   * are kept as given: a deserialised snapshot's are flat copies of their own (no ownString).
    */
-  appendValues(t: number, eventId: string, values: readonly Scalar[]): void {
+  appendRow(t: number, eventId: string, codes: Int32Array, off: number, values: readonly Scalar[], remap: Int32Array): void {
     const i = this.n;
     this.openSlot(i);
     this.times[i] = t;
     this.ids[i] = eventId;
     if (this.epoch !== this.layout.epoch) this.syncRaw();
+    const layout = this.layout;
+    const np = layout.names.length;
     let k = 0;
-    for (let p = 0; p < values.length; p++) {
-      const v = values[p];
-      if (v === null || v === undefined) continue;
-      if (this.layout.raw[p]) this.setRaw(i, p, v);
-      else {
-        ROW_PROPS[k] = p;
-        ROW_CODES[k++] = this.layout.encode(p, v);
+    for (let p = 0; p < np; p++) {
+      const c = codes[off + p]!;
+      if (c === 0) continue;
+      if (layout.raw[p]) {
+        this.setRaw(i, p, values[c]!);
+        continue;
       }
+      let code = remap[c]!;
+      if (code < 0) remap[c] = code = layout.encode(p, values[c]!);
+      else layout.count(p, false);
+      ROW_PROPS[k] = p;
+      ROW_CODES[k++] = code;
     }
     this.writeCodes(i, k);
   }

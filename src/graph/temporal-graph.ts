@@ -17,7 +17,7 @@ import { IdgraphError } from '../errors.js';
 import { AliasIndex, normalizeKey } from './entity-resolution.js';
 import type { EdgeFact, EventFacts, NodeFact, NodeRef } from './facts.js';
 import type { EdgeHandle, IndexedOccurrences, TemporalGraphView, TimeBounds } from './graph-view.js';
-import type { GraphSnapshot, SnapshotEdges, SnapshotNode } from './graph-snapshot.js';
+import type { GraphSnapshot, SnapshotEdges, SnapshotNode, SnapshotValues } from './graph-snapshot.js';
 import { ColumnLayout, OccurrenceColumns } from './occurrence-columns.js';
 import { EDGE_KIND_NAMES, EDGE_KINDS, edgePropPosition, NODE_KIND_NAMES, NODE_KINDS, type EdgeKind, type NodeKind, type Scalar } from './schema.js';
 import { KindLog } from './kind-log.js';
@@ -416,16 +416,17 @@ export class TemporalGraph implements TemporalGraphView {
         position.set(st, nodes.length);
         nodes.push({ kind: st.ref.kind, key: st.ref.key, props: { ...st.props }, aliases: st.aliases ? [...st.aliases] : null, seen: st.seen });
       }
-    // A Map tells "1" from 1, as the value table does.
-    const values: Scalar[] = [null];
-    const codeOf = new Map<Scalar, number>([[null, 0]]);
+    // Codes copied column by column and turned into positions by an array read (no value looked up).
+    const table = this.values.list();
+    const out: SnapshotValues = { values: [null], posOf: new Int32Array(table.length).fill(-1), table };
+    out.posOf[0] = 0;
     const edges = {} as Record<EdgeKind, SnapshotEdges>;
     for (const kind of EDGE_KIND_NAMES) {
       const list = this.kindEdges[kind];
       const width = this.layouts[kind].names.length;
       let total = 0;
       for (const e of list) total += e.size;
-      const out = {
+      const rows = {
         from: new Int32Array(list.length),
         to: new Int32Array(list.length),
         size: new Int32Array(list.length),
@@ -436,23 +437,15 @@ export class TemporalGraph implements TemporalGraphView {
       };
       let o = 0;
       list.forEach((e, k) => {
-        out.from[k] = position.get(e.src)!;
-        out.to[k] = position.get(e.dst)!;
-        out.size[k] = e.size;
-        for (let i = 0; i < e.size; i++, o++) {
-          out.times[o] = e.time(i);
-          out.ids[o] = e.eventId(i);
-          for (let p = 0; p < width; p++) {
-            const v = e.propAt(i, p);
-            let c = codeOf.get(v);
-            if (c === undefined) codeOf.set(v, (c = values.push(v) - 1));
-            out.codes[o * width + p] = c;
-          }
-        }
+        rows.from[k] = position.get(e.src)!;
+        rows.to[k] = position.get(e.dst)!;
+        rows.size[k] = e.size;
+        e.exportRows(rows.times, rows.ids, rows.codes, o, width, out);
+        o += e.size;
       });
-      edges[kind] = out;
+      edges[kind] = rows;
     }
-    return { nodes, values, edges };
+    return { nodes, values: out.values, edges };
   }
 
   /**
@@ -472,37 +465,39 @@ export class TemporalGraph implements TemporalGraphView {
       }
       return st;
     });
+    // The value-table code of each position in snap.values, found on first use (-1 until then).
+    const remap = new Int32Array(snap.values.length).fill(-1);
+    remap[0] = 0;
     for (const kind of EDGE_KIND_NAMES) {
       const es = snap.edges[kind];
       if (!es) continue;
       const width = g.layouts[kind].names.length;
       if (es.width !== width) throw new IdgraphError('BAD_INPUT', `graph snapshot: ${kind} occurrences have ${es.width} properties, this schema ${width}`);
-      const row = new Array<Scalar>(width).fill(null);
       const total = es.times.length;
-      // Per occurrence, its edge and its index there (occurrences are appended in snapshot order).
-      const edgeOf = new Array<TemporalEdge>(total);
-      const indexOf = new Int32Array(total);
+      // Per occurrence, its edge's end nodes by number, for the log (occurrences are appended in snapshot order).
+      const froms = new Int32Array(total);
+      const tos = new Int32Array(total);
       let o = 0;
       for (let k = 0; k < es.size.length; k++) {
         const edge = g.ensureEdge(kind, states[es.from[k]!]!, states[es.to[k]!]!);
         edge.reserve(edge.size + es.size[k]!);
         for (let i = 0; i < es.size[k]!; i++, o++) {
-          for (let p = 0; p < width; p++) row[p] = snap.values[es.codes[o * width + p]!]!;
-          edgeOf[o] = edge;
-          indexOf[o] = edge.size;
-          edge.appendValues(es.times[o]!, es.ids[o]!, row);
+          froms[o] = edge.fromNo;
+          tos[o] = edge.toNo;
+          edge.appendRow(es.times[o]!, es.ids[o]!, es.codes, o * width, snap.values, remap);
           if (es.times[o]! < g.first) g.first = es.times[o]!;
           if (es.times[o]! > g.last) g.last = es.times[o]!;
         }
         refreshSpan(edge);
       }
       g.occCount[kind] = o;
-      // The kind's log in its own order, (time, event id), so every add is an append.
+      // The kind's log in its own order, (time, event id), so every row is an append; its codes come from
+      // the snapshot's rows too (after every edge is restored, so each property's raw-or-coded choice is final).
       const order = new Int32Array(total);
       for (let j = 0; j < total; j++) order[j] = j;
       const { times, ids } = es;
       order.sort((a, b) => times[a]! - times[b]! || (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0));
-      for (let j = 0; j < total; j++) g.logs[kind].add(edgeOf[order[j]!]!, indexOf[order[j]!]!);
+      g.logs[kind].appendRows(order, { times, ids, froms, tos, codes: es.codes, width, values: snap.values, remap, raw: g.layouts[kind].raw });
     }
     return g;
   }

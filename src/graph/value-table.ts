@@ -65,6 +65,11 @@ export class ValueTable {
     }
   }
 
+  /** Every value by its code (a copy): values()[code] is what value(code) gives. */
+  list(): Scalar[] {
+    return this.values.slice();
+  }
+
   /** The interned instance of a string, if interned. */
   interned(s: string): string | undefined {
     const c = this.strings.get(s);

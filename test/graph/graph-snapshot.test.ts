@@ -11,11 +11,15 @@ import { openEngineRuntime } from '../../src/cli/engine-runtime.js';
 import { runRows } from '../../src/detect/batch.js';
 import { loadCatalog } from '../../src/detect/catalog.js';
 import type { GraphSnapshot } from '../../src/graph/graph-snapshot.js';
+import { edgePropPosition } from '../../src/graph/schema.js';
 import { TemporalGraph } from '../../src/graph/temporal-graph.js';
+import { ValuePredicate } from '../../src/graph/value-predicate.js';
 import { packageRoot } from '../../src/package-root.js';
 import { dumpGraph, signIn } from './graph-fixtures.js';
 
 const catalog = loadCatalog();
+const CORRELATION = edgePropPosition('SIGNED_IN', 'correlationId');
+const RESULT = edgePropPosition('SIGNED_IN', 'resultType');
 
 /** Every built-in detector's rows over the graph's whole span. */
 function allRows(g: TemporalGraph): Record<string, unknown> {
@@ -65,6 +69,39 @@ describe('graph snapshot', () => {
     const h = restored(g);
     expect(same(h)).toEqual(same(g));
     expect(h.resolve('User', 'oid-7')).toBe(g.resolve('User', 'oid-7'));
+  });
+
+  it('restores properties stored raw (a correlation id per sign-in) and the kind log, late arrivals included', () => {
+    const g = new TemporalGraph();
+    const t0 = Date.parse('2026-10-01T00:00:00Z');
+    for (let i = 0; i < 20_000; i++) {
+      // Every tenth sign-in arrives an hour late, so edges and the log are not filled in time order.
+      const t = t0 + i * 1000 - (i % 10 === 0 ? 3_600_000 : 0);
+      g.apply(signIn(`e${i}`, t, `user${i % 40}@contoso.com`, `10.0.${i % 7}.${i % 5}`, { props: { correlationId: `corr-${i}`, resultType: i % 3 === 0 ? '50126' : '0' } }));
+    }
+    // The correlation ids went raw (each is new), each with a position of its own in the snapshot's values;
+    // those interned before that (still in the value table, used by no occurrence) are left out.
+    expect(g.stats().internedValues).toBeGreaterThan(16_000);
+    const values = g.toSnapshot().values.length;
+    expect(values).toBeGreaterThan(20_000);
+    expect(values).toBeLessThan(20_100);
+    const scan = (x: TemporalGraph, prop: string, test: ValuePredicate): unknown[] => {
+      const found = x.occurrencesWhere('SIGNED_IN', prop, test, { lo: -Infinity, loIn: true, hi: Infinity, hiIn: true })!;
+      return Array.from(found.times, (t, k) => {
+        const src = found.srcs[k]!;
+        const i = found.pos[k]!;
+        return [t, src.eventId(i), x.nodeAt(found.froms[k]!)!.key, x.nodeAt(found.tos[k]!)!.key, src.propAt(i, CORRELATION), src.propAt(i, RESULT)];
+      });
+    };
+    const anyText = new ValuePredicate((v) => typeof v === 'string');
+    const failed = new ValuePredicate((v) => v === '50126');
+    const h = restored(g);
+    expect(same(h)).toEqual(same(g));
+    for (const prop of ['correlationId', 'resultType']) expect(scan(h, prop, anyText)).toEqual(scan(g, prop, anyText));
+    expect(scan(h, 'resultType', failed)).toEqual(scan(g, 'resultType', failed));
+    expect(scan(h, 'resultType', failed)).toHaveLength(6667);
+    // A restored graph's own snapshot restores the same graph again.
+    expect(same(restored(h))).toEqual(same(g));
   });
 
   it('refuses a snapshot made for another property layout', () => {

@@ -129,6 +129,8 @@ interface PreparedClause {
   readonly collapse: readonly Getter<Frame>[] | null;
   /** An aggregate clause's computed columns, each with its accumulator (reset for each binding: one evaluation runs at a time). */
   readonly compute: readonly { name: string; arg: Getter<Frame> | null; acc: Accumulator }[];
+  /** Every computed column, null: each binding's results start as a copy, so all have one object shape. */
+  readonly emptyResult: Readonly<Record<string, null>>;
   /** Variables this clause binds (its own and its endpoints' node variables). */
   readonly binds: ReadonlySet<string>;
   /** Node kinds an unbound end may take, when narrower than what the edge kind allows (else undefined: no filter). */
@@ -365,12 +367,11 @@ export class PreparedPattern {
       column: (name) => (row) => row[name] ?? null,
     };
     this.rowKey = stableJsonOfKeys(this.projectors.map((pr) => pr.name));
-    const empty = (names: readonly string[]): Record<string, null> => Object.fromEntries(names.map((n) => [n, null]));
-    this.emptyRow = empty(this.projectors.map((pr) => pr.name));
-    this.emptyKeyRow = empty(this.groupBy.map((g) => g.name));
-    this.emptyGroupColumns = empty([...this.groupBy.map((g) => g.name), ...this.groupAggs.map((a) => a.name)]);
-    this.emptyGroupRow = empty(p.group ? p.project.map((c) => c.name) : []);
-    this.emptyBindings = empty(this.outerNodeVars);
+    this.emptyRow = nullRow(this.projectors.map((pr) => pr.name));
+    this.emptyKeyRow = nullRow(this.groupBy.map((g) => g.name));
+    this.emptyGroupColumns = nullRow([...this.groupBy.map((g) => g.name), ...this.groupAggs.map((a) => a.name)]);
+    this.emptyGroupRow = nullRow(p.group ? p.project.map((c) => c.name) : []);
+    this.emptyBindings = nullRow(this.outerNodeVars);
     this.postGroup = p.group ? columnsOf(p.project, (e) => compileExpr(e, columnScope)) : [];
     this.streamStart = p.streaming?.start ? compileExpr(p.streaming.start, scope) : null;
     this.streamEnd = p.streaming?.end ? compileExpr(p.streaming.end, scope) : null;
@@ -540,6 +541,7 @@ export class PreparedPattern {
         arg: x.spec.arg ? this.compileMemo(x.spec.arg, scope) : null,
         acc: createAccumulator(x.spec),
       })),
+      emptyResult: nullRow(c.compute.map((x) => x.name)),
       binds,
       fromKinds: narrower(c.from.var ? this.p.nodeVars.get(c.from.var) : undefined, EDGE_KINDS[c.edge].from),
       toKinds: narrower(c.to.var ? this.p.nodeVars.get(c.to.var) : undefined, EDGE_KINDS[c.edge].to),
@@ -1629,8 +1631,8 @@ export class PreparedPattern {
           sample?.offer(t, edge, i);
         });
         // No occurrence: every computed column is null (count() included), as an empty KQL join gives.
-        const result: Record<string, Value> = {};
-        for (const x of compute) result[x.name] = any ? x.acc.result() : null;
+        const result: Record<string, Value> = { ...pc.emptyResult };
+        if (any) for (const x of compute) result[x.name] = x.acc.result();
         f.aggs[pc.slot] = result;
         if (any && sample) extra.push({ clause: c.as, role: 'aggregate', edge: c.edge, eventIds: sample.ids() });
       }
@@ -1839,6 +1841,11 @@ const ALL_TIME: readonly TimeInterval[] = Object.freeze([{ lo: -Infinity, loIn: 
 const NO_TIME: readonly TimeInterval[] = Object.freeze([]);
 
 /** Empty text is null in output, so "" and missing never make two rows. */
+/** An object with each name set to null (a row's or a result's shape before its values). */
+function nullRow(names: readonly string[]): Record<string, null> {
+  return Object.fromEntries(names.map((n) => [n, null]));
+}
+
 function normaliseEmpty(v: Value): Value {
   return v === '' ? null : v;
 }

@@ -473,6 +473,11 @@ export class TemporalGraph implements TemporalGraphView {
       if (!es) continue;
       const width = g.layouts[kind].names.length;
       if (es.width !== width) throw new IdgraphError('BAD_INPUT', `graph snapshot: ${kind} occurrences have ${es.width} properties, this schema ${width}`);
+      // Codes index snap.values and remap unchecked below.
+      for (let j = 0; j < es.codes.length; j++) {
+        const c = es.codes[j]!;
+        if (c < 0 || c >= snap.values.length) throw new IdgraphError('BAD_INPUT', `graph snapshot: ${kind} occurrence ${Math.floor(j / width)} names value ${c} of ${snap.values.length}`);
+      }
       const total = es.times.length;
       // Per occurrence, its edge's end nodes by number, for the log (occurrences are appended in snapshot order).
       const froms = new Int32Array(total);

@@ -113,4 +113,14 @@ describe('graph snapshot', () => {
     const edges = { ...snap.edges, SIGNED_IN: { ...snap.edges.SIGNED_IN, width: snap.edges.SIGNED_IN.width + 1 } };
     expect(() => TemporalGraph.fromSnapshot({ ...snap, edges })).toThrow(/SIGNED_IN occurrences have/);
   });
+
+  it('refuses a snapshot whose occurrences name a value it does not hold', () => {
+    const g = new TemporalGraph();
+    g.apply(signIn('a', Date.parse('2026-10-01T00:00:00Z'), 'a@contoso.com', '10.0.0.1'));
+    const snap = g.toSnapshot();
+    const codes = snap.edges.SIGNED_IN.codes.slice();
+    codes[0] = snap.values.length;
+    const edges = { ...snap.edges, SIGNED_IN: { ...snap.edges.SIGNED_IN, codes } };
+    expect(() => TemporalGraph.fromSnapshot({ ...snap, edges })).toThrow(/SIGNED_IN occurrence 0 names value/);
+  });
 });

@@ -398,28 +398,35 @@ export class OccurrenceColumns {
     o.raw = null;
   }
 
-  /** Make room for one occurrence at index i (shifting later ones right) and clear its slot. */
+  /**
+   * Make room for one occurrence at index i (shifting later ones right) with an empty slot. Slots from n on
+   * are always empty (buffers are made zeroed, and dropFirst clears what it vacates), so an append, the
+   * common case, touches no column.
+   */
   private openSlot(i: number): void {
     const n = this.n;
     if (n === this.cap) this.resize(n === 0 ? 1 : n * 2);
-    const b = this.codes;
-    const np = this.layout.names.length;
     if (i < n) {
       this.times.copyWithin(i + 1, i, n);
       const ids = this.ids;
       for (let j = n; j > i; j--) ids[j] = ids[j - 1];
-      if (this.raw) for (const r of this.raw) if (r) for (let j = n; j > i; j--) r[j] = r[j - 1];
+      if (this.raw)
+        for (const r of this.raw) {
+          if (!r) continue;
+          for (let j = n; j > i; j--) r[j] = r[j - 1];
+          r[i] = undefined;
+        }
+      const b = this.codes;
+      if (b)
+        for (let p = 0; p < this.layout.names.length; p++) {
+          const c0 = b[p] as number;
+          const w = (b[p + 1] as number) - c0;
+          if (w === 0) continue;
+          const base = this.base(c0);
+          b.copyWithin(base + (i + 1) * w, base + i * w, base + n * w);
+          b.fill(0, base + i * w, base + (i + 1) * w);
+        }
     }
-    if (b)
-      for (let p = 0; p < np; p++) {
-        const c0 = b[p] as number;
-        const w = (b[p + 1] as number) - c0;
-        if (w === 0) continue;
-        const base = this.base(c0);
-        if (i < n) b.copyWithin(base + (i + 1) * w, base + i * w, base + n * w);
-        b.fill(0, base + i * w, base + (i + 1) * w);
-      }
-    if (this.raw) for (const r of this.raw) if (r) r[i] = undefined;
     this.n = n + 1;
   }
 
@@ -438,6 +445,8 @@ export class OccurrenceColumns {
         if (w === 0) continue;
         const base = this.base(c0);
         b.copyWithin(base, base + k * w, base + n * w);
+        // Vacated slots are left empty, as openSlot expects of every slot from n on.
+        b.fill(0, base + m * w, base + n * w);
       }
     if (this.raw)
       for (const r of this.raw) {

@@ -329,33 +329,32 @@ export class OccurrenceColumns {
 
   /** Mark every interned code these columns use (for value table compaction). */
   markLive(live: Uint8Array): void {
-    const b = this.codes;
-    if (!b) return;
-    for (let p = 0; p < this.layout.names.length; p++) {
-      const c0 = b[p] as number;
-      const w = (b[p + 1] as number) - c0;
-      if (w === 0) continue;
-      const base = this.base(c0);
+    this.eachCodeColumn((b, base, w) => {
       for (let i = 0; i < this.n; i++) live[readCode(b, base + i * w, w)] = 1;
-    }
+    });
   }
 
   /** Rewrite codes after the value table was compacted (codes only shrink, so widths still fit). */
   remapCodes(remap: Uint32Array): void {
-    const b = this.codes;
-    if (!b) return;
-    for (let p = 0; p < this.layout.names.length; p++) {
-      const c0 = b[p] as number;
-      const w = (b[p + 1] as number) - c0;
-      if (w === 0) continue;
-      const base = this.base(c0);
+    this.eachCodeColumn((b, base, w) => {
       for (let i = 0; i < this.n; i++) writeCode(b, base + i * w, w, remap[readCode(b, base + i * w, w)] as number);
-    }
+    });
   }
 
   /** Bytes the columns reserve for codes, times and slots (not counting event id and raw value strings). */
   bufferBytes(): number {
     return (this.codes?.byteLength ?? 0) + 16 * this.cap + 8 * this.cap * (this.raw?.filter(Boolean).length ?? 0);
+  }
+
+  /** Calls visit for each property column held as codes (width above 0): the code buffer, the column's first byte and its width. */
+  private eachCodeColumn(visit: (b: Uint8Array, base: number, w: number) => void): void {
+    const b = this.codes;
+    if (!b) return;
+    for (let p = 0; p < this.layout.names.length; p++) {
+      const c0 = b[p] as number;
+      const w = (b[p + 1] as number) - c0;
+      if (w !== 0) visit(b, this.base(c0), w);
+    }
   }
 
   /** Byte offset of the column whose cumulative width is c0. */
@@ -416,16 +415,10 @@ export class OccurrenceColumns {
           for (let j = n; j > i; j--) r[j] = r[j - 1];
           r[i] = undefined;
         }
-      const b = this.codes;
-      if (b)
-        for (let p = 0; p < this.layout.names.length; p++) {
-          const c0 = b[p] as number;
-          const w = (b[p + 1] as number) - c0;
-          if (w === 0) continue;
-          const base = this.base(c0);
-          b.copyWithin(base + (i + 1) * w, base + i * w, base + n * w);
-          b.fill(0, base + i * w, base + (i + 1) * w);
-        }
+      this.eachCodeColumn((b, base, w) => {
+        b.copyWithin(base + (i + 1) * w, base + i * w, base + n * w);
+        b.fill(0, base + i * w, base + (i + 1) * w);
+      });
     }
     this.n = n + 1;
   }
@@ -437,17 +430,11 @@ export class OccurrenceColumns {
     const ids = this.ids;
     for (let j = 0; j < m; j++) ids[j] = ids[j + k];
     for (let j = m; j < n; j++) ids[j] = undefined;
-    const b = this.codes;
-    if (b)
-      for (let p = 0; p < this.layout.names.length; p++) {
-        const c0 = b[p] as number;
-        const w = (b[p + 1] as number) - c0;
-        if (w === 0) continue;
-        const base = this.base(c0);
-        b.copyWithin(base, base + k * w, base + n * w);
-        // Vacated slots are left empty, as openSlot expects of every slot from n on.
-        b.fill(0, base + m * w, base + n * w);
-      }
+    this.eachCodeColumn((b, base, w) => {
+      b.copyWithin(base, base + k * w, base + n * w);
+      // Vacated slots are left empty, as openSlot expects of every slot from n on.
+      b.fill(0, base + m * w, base + n * w);
+    });
     if (this.raw)
       for (const r of this.raw) {
         if (!r) continue;

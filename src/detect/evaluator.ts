@@ -1840,12 +1840,12 @@ const ALL_TIME: readonly TimeInterval[] = Object.freeze([{ lo: -Infinity, loIn: 
 /** No anchor time: a threshold that cannot hold anywhere. */
 const NO_TIME: readonly TimeInterval[] = Object.freeze([]);
 
-/** Empty text is null in output, so "" and missing never make two rows. */
 /** An object with each name set to null (a row's or a result's shape before its values). */
 function nullRow(names: readonly string[]): Record<string, null> {
   return Object.fromEntries(names.map((n) => [n, null]));
 }
 
+/** Empty text is null in output, so "" and missing never make two rows. */
 function normaliseEmpty(v: Value): Value {
   return v === '' ? null : v;
 }

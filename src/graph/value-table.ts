@@ -65,9 +65,9 @@ export class ValueTable {
     }
   }
 
-  /** Every value by its code (a copy): values()[code] is what value(code) gives. */
-  list(): Scalar[] {
-    return this.values.slice();
+  /** Every value by its code (list()[code] is what value(code) gives); read it before the table next changes. */
+  list(): readonly Scalar[] {
+    return this.values;
   }
 
   /** The interned instance of a string, if interned. */

@@ -13,8 +13,6 @@ import { isNeo4jUri } from './neo4j-uri.js';
 
 const SCHEMES = ['bolt', 'bolt+s', 'bolt+ssc', 'neo4j', 'neo4j+s', 'neo4j+ssc'] as const;
 
-export { isNeo4jUri };
-
 /** A Neo4j store target, validated. */
 export const Neo4jTarget = z.object({
   uri: z

@@ -240,10 +240,7 @@ export class OccurrenceColumns {
     const n = this.n;
     let i = n > 0 && (this.times[n - 1] as number) >= t ? this.upperBound(t) : n;
     while (i > 0 && this.times[i - 1] === t && (this.ids[i - 1] as string) > eventId) i--;
-    this.openSlot(i);
-    this.times[i] = t;
-    this.ids[i] = ownString(eventId);
-    if (this.epoch !== this.layout.epoch) this.syncRaw();
+    this.openRow(i, t, ownString(eventId));
     let k = 0;
     for (const name in props) {
       const v = props[name];
@@ -268,10 +265,7 @@ export class OccurrenceColumns {
    */
   appendRow(t: number, eventId: string, codes: Int32Array, off: number, values: readonly Scalar[], remap: Int32Array): void {
     const i = this.n;
-    this.openSlot(i);
-    this.times[i] = t;
-    this.ids[i] = eventId;
-    if (this.epoch !== this.layout.epoch) this.syncRaw();
+    this.openRow(i, t, eventId);
     const layout = this.layout;
     const np = layout.names.length;
     let k = 0;
@@ -364,10 +358,7 @@ export class OccurrenceColumns {
 
   private appendFrom(src: OccurrenceColumns, j: number): void {
     const i = this.n;
-    this.openSlot(i);
-    this.times[i] = src.time(j);
-    this.ids[i] = src.eventId(j);
-    if (this.epoch !== this.layout.epoch) this.syncRaw();
+    this.openRow(i, src.time(j), src.eventId(j));
     let k = 0;
     for (let p = 0; p < this.layout.names.length; p++) {
       const v = src.propAt(j, p);
@@ -395,6 +386,14 @@ export class OccurrenceColumns {
     o.ids = [];
     o.codes = null;
     o.raw = null;
+  }
+
+  /** Opens an empty slot at index i with its time and event id, the raw columns following the layout's latest choice: the start of every write of an occurrence. */
+  private openRow(i: number, t: number, eventId: string): void {
+    this.openSlot(i);
+    this.times[i] = t;
+    this.ids[i] = eventId;
+    if (this.epoch !== this.layout.epoch) this.syncRaw();
   }
 
   /**
